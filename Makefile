@@ -1,0 +1,68 @@
+# Cupcake Lab. Two commands: `make up` runs the lab, `make test` tests it.
+# Everything it needs (uv, the virtual environments, the dependencies) it installs itself,
+# with nothing but Python 3.11+ and make on the machine.
+
+PYTHON ?= python3
+TOOLS := .venvs/tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+SERVICES := bodies frostings toppings
+PYTEST_FLAGS ?= -q
+
+.DEFAULT_GOAL := help
+.PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
+	test-contract test-e2e clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(UV):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Cupcake Lab needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check 'uv>=0.5,<1'
+
+# The whole workspace in one environment: the launcher runs every service from it.
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml launcher/pyproject.toml $(SERVICES:%=services/%/pyproject.toml)
+	$(UV) sync --all-packages --locked --python $(PYTHON) --quiet
+	@touch $@
+
+# One environment per service holding only that service's declared dependencies:
+# its tests pass there, which proves it imports nothing of the others.
+.venvs/%/.synced: $(UV) uv.lock services/%/pyproject.toml
+	UV_PROJECT_ENVIRONMENT=.venvs/$* $(UV) sync --package cupcake-$* --locked --exact --python $(PYTHON) --quiet
+	@touch $@
+
+install: $(VENV)/.synced ## install everything (done by the other targets when needed)
+
+up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops it)
+	$(BIN)/cupcake-lab up
+
+test: lint test-services unit-launcher test-contract test-e2e ## every test suite
+	@echo "make test: all suites passed"
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy services/bodies/src services/frostings/src services/toppings/src launcher/src
+
+format: install ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-services: $(addprefix test-,$(SERVICES)) ## each service's own tests, each in its own environment
+
+$(addprefix test-,$(SERVICES)): test-%: .venvs/%/.synced
+	cd services/$* && ../../.venvs/$*/bin/pytest $(PYTEST_FLAGS)
+
+unit-launcher: install ## the launcher's unit tests
+	cd launcher && ../$(BIN)/pytest $(PYTEST_FLAGS)
+
+test-contract: install ## cross-service contract tests (peers run in-process)
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/contract
+
+test-e2e: install ## end-to-end tests against a real lab started by the launcher
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/e2e
+
+clean: ## remove the environments and the local lab's state
+	rm -rf .venv .venvs .lab

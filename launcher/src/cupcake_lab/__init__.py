@@ -1,0 +1,1 @@
+"""The cupcake-lab command: start, watch and break the local Cupcake Lab."""

@@ -1,0 +1,145 @@
+"""The running lab: its services, started in order, watched, and acted on."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from cupcake_lab.output import LinePrinter
+from cupcake_lab.ports import port_is_free
+from cupcake_lab.process import ManagedService, ServiceFailed
+from cupcake_lab.readiness import probe
+from cupcake_lab.services import SERVICES, ServiceSpec
+from cupcake_lab.settings import LabSettings, admin_token
+
+ACTIONS = ("stop", "start", "restart", "kill")
+
+
+class PortTaken(Exception):
+    """A port the lab needs is already in use."""
+
+
+def service_env(settings: LabSettings, spec: ServiceSpec, token: str) -> dict[str, str]:
+    """The environment one service runs with: its database, its peers, its public URL."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": settings.database_urls[spec.name],
+            "CUPCAKE_ADMIN_TOKEN": token,
+            "CUPCAKE_STATE_DIR": str(settings.state_dir),
+            "PUBLIC_URL": settings.base_url(spec.name),
+            "BODIES_URL": settings.base_url("bodies"),
+            "FROSTINGS_URL": settings.base_url("frostings"),
+            "TOPPINGS_URL": settings.base_url("toppings"),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(settings.extra_env)
+    return env
+
+
+class Lab:
+    """The three services of one local lab, each started and stopped by this object only."""
+
+    def __init__(self, settings: LabSettings, printer: LinePrinter) -> None:
+        self.settings = settings
+        self.printer = printer
+        token = admin_token(settings)
+        self.services: dict[str, ManagedService] = {
+            spec.name: ManagedService(
+                spec,
+                host=settings.host,
+                port=settings.ports[spec.name],
+                env=service_env(settings, spec, token),
+                log_file=settings.log_dir / f"{spec.name}.log",
+                printer=printer,
+                workers=settings.workers,
+                threads=settings.threads,
+            )
+            for spec in SERVICES
+        }
+
+    def check_ports(self) -> None:
+        """Raise PortTaken naming every port that another process already holds."""
+        taken = [
+            f"{name} needs {self.settings.host}:{service.port}"
+            for name, service in self.services.items()
+            if not port_is_free(self.settings.host, service.port)
+        ]
+        if taken:
+            raise PortTaken(
+                "port already in use: " + "; ".join(taken) + ". Is another lab running? "
+                "Stop it, or choose other ports with BODIES_PORT, FROSTINGS_PORT, TOPPINGS_PORT."
+            )
+
+    def up(self) -> None:
+        """Migrate and start every service, then wait until all are ready."""
+        self.check_ports()
+        self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(max_workers=len(self.services)) as pool:
+            for future in [pool.submit(s.migrate) for s in self.services.values()]:
+                future.result()
+        for service in self.services.values():
+            service.start()
+        self.wait_ready(list(self.services))
+
+    def wait_ready(self, names: list[str]) -> None:
+        """Wait until each named service is ready; ServiceFailed if one dies or times out."""
+        deadline = time.monotonic() + self.settings.ready_timeout
+        waiting = set(names)
+        with httpx.Client(timeout=1.0) as client:
+            while waiting:
+                for name in sorted(waiting):
+                    service = self.services[name]
+                    if not service.running:
+                        raise ServiceFailed(
+                            name, f"exited ({service.exit_code}) while starting", service.tail()
+                        )
+                    if probe(client, self.settings.base_url(name)).ready:
+                        waiting.discard(name)
+                if waiting and time.monotonic() > deadline:
+                    name = sorted(waiting)[0]
+                    raise ServiceFailed(
+                        name,
+                        f"not ready after {self.settings.ready_timeout:.0f} s",
+                        self.services[name].tail(),
+                    )
+                if waiting:
+                    time.sleep(0.05)
+
+    def act(self, name: str, action: str) -> str:
+        """Apply ``action`` (stop, start, restart, kill) to ``name``; return its new state."""
+        service = self.services[name]
+        if action in ("stop", "restart"):
+            service.stop()
+        if action == "kill":
+            service.kill()
+        if action in ("start", "restart"):
+            if not service.running and not port_is_free(self.settings.host, service.port):
+                address = f"{self.settings.host}:{service.port}"
+                raise PortTaken(f"{name} cannot start: {address} is in use")
+            service.start()
+            self.wait_ready([name])
+        return service.state
+
+    def snapshot(self) -> dict[str, dict[str, object]]:
+        """Each service's URL, PID and state, as the launcher sees them."""
+        return {
+            name: {
+                "url": self.settings.base_url(name),
+                "pid": service.pid,
+                "state": service.describe(),
+                "rss_bytes": service.resident_memory(),
+                "framework": service.spec.framework,
+            }
+            for name, service in self.services.items()
+        }
+
+    def shutdown(self) -> None:
+        """Stop every service, front door first."""
+        for service in reversed(list(self.services.values())):
+            service.stop()
+            service.close()

@@ -1,0 +1,232 @@
+"""One service process: migrate it, start it under granian, watch its output, stop it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections import deque
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+import psutil
+
+from cupcake_lab.output import LinePrinter
+from cupcake_lab.services import ServiceSpec
+
+TAIL_LINES = 40
+
+
+class ServiceFailed(Exception):
+    """A service could not be migrated or started; carries its last log lines."""
+
+    def __init__(self, name: str, reason: str, tail: list[str]) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+        self.tail = tail
+
+
+def executable(name: str) -> str:
+    """Find a console script beside this interpreter first, then on PATH."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    return shutil.which(name) or name
+
+
+class ManagedService:
+    """A service process the launcher started, and only such a process."""
+
+    def __init__(
+        self,
+        spec: ServiceSpec,
+        *,
+        host: str,
+        port: int,
+        env: Mapping[str, str],
+        log_file: Path,
+        printer: LinePrinter,
+        workers: int = 1,
+        threads: int = 8,
+    ) -> None:
+        self.spec = spec
+        self.host = host
+        self.port = port
+        self._env = dict(env)
+        self._log_file = log_file
+        self._printer = printer
+        self._workers = workers
+        self._threads = threads
+        self._tail: deque[str] = deque(maxlen=TAIL_LINES)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pump: threading.Thread | None = None
+        self._log: TextIO | None = None
+        self._log_lock = threading.Lock()
+        self.state = "stopped"
+
+    @property
+    def pid(self) -> int | None:
+        """PID of the running server process, if any."""
+        return self._process.pid if self.running and self._process else None
+
+    @property
+    def running(self) -> bool:
+        """Whether the server process is alive (a stopped, SIGSTOPped one counts)."""
+        return self._process is not None and self._process.poll() is None
+
+    @property
+    def exit_code(self) -> int | None:
+        """The server's exit status once it has ended."""
+        return None if self._process is None else self._process.poll()
+
+    def describe(self) -> str:
+        """The state in words: running, paused (SIGSTOP), stopped, killed or exited (code)."""
+        if self.state == "running" and not self.running:
+            return f"exited ({self.exit_code})"
+        if self.running and self._process is not None:
+            try:
+                if psutil.Process(self._process.pid).status() == psutil.STATUS_STOPPED:
+                    return "paused"
+            except psutil.Error:
+                pass
+        return self.state
+
+    def resident_memory(self) -> int:
+        """Resident memory in bytes of the server and its workers (0 when not running)."""
+        if not self.running or self._process is None:
+            return 0
+        try:
+            root = psutil.Process(self._process.pid)
+            return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+        except psutil.Error:
+            return 0
+
+    def tail(self) -> list[str]:
+        """The service's last log lines, oldest first."""
+        return list(self._tail)
+
+    def server_argv(self) -> list[str]:
+        """The granian command line that serves this service."""
+        argv = [
+            sys.executable, "-m", "granian",
+            "--interface", "wsgi",
+            "--host", self.host,
+            "--port", str(self.port),
+            "--workers", str(self._workers),
+            "--blocking-threads", str(self._threads),
+            "--no-ws",
+        ]  # fmt: skip
+        if self.spec.factory:
+            argv.append("--factory")
+        argv.append(self.spec.wsgi_target)
+        return argv
+
+    def migrate(self) -> None:
+        """Apply the service's migrations; raise ServiceFailed with the output if they fail."""
+        command = [executable(self.spec.migrate[0]), *self.spec.migrate[1:]]
+        try:
+            result = subprocess.run(
+                command, env=self._env, capture_output=True, text=True, timeout=120, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ServiceFailed(self.spec.name, f"migrations could not run: {exc}", []) from exc
+        lines = (result.stdout + result.stderr).splitlines()
+        for line in lines:
+            self._record(line)
+        if result.returncode != 0:
+            raise ServiceFailed(
+                self.spec.name, f"migrations failed (exit {result.returncode})", lines[-TAIL_LINES:]
+            )
+
+    def start(self) -> None:
+        """Start the server in a process group of its own, its output pumped to the terminal."""
+        if self.running:
+            return
+        self._process = subprocess.Popen(
+            self.server_argv(),
+            env=self._env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            # Its own session: Ctrl-C on the terminal reaches the launcher only, which
+            # then stops each service in order; and kill() can reach granian's workers.
+            start_new_session=True,
+        )
+        self.state = "running"
+        self._pump = threading.Thread(
+            target=self._pump_output,
+            args=(self._process,),
+            name=f"pump-{self.spec.name}",
+            daemon=True,
+        )
+        self._pump.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop gracefully (SIGTERM, then SIGKILL of its group after ``timeout``)."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            self.state = "stopped"
+            return
+        self._signal_group(signal.SIGCONT)  # a SIGSTOPped server cannot act on SIGTERM
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._signal_group(signal.SIGKILL)
+            process.wait(5)
+        self._signal_group(signal.SIGKILL)  # any worker left behind
+        self._join_pump()
+        self.state = "stopped"
+
+    def kill(self) -> None:
+        """Kill the server and its workers at once (SIGKILL), as a crash would."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            self.state = "killed"
+            return
+        self._signal_group(signal.SIGKILL)
+        process.wait(5)
+        self._join_pump()
+        self.state = "killed"
+
+    def _signal_group(self, signum: signal.Signals) -> None:
+        # The group id is our child's PID; the kernel keeps it from being reused while
+        # any member lives, so this only ever reaches processes this launcher started.
+        if self._process is None:
+            return
+        try:
+            os.killpg(self._process.pid, signum)
+        except ProcessLookupError:
+            pass
+
+    def _join_pump(self) -> None:
+        if self._pump is not None:
+            self._pump.join(timeout=2)
+
+    def _pump_output(self, process: subprocess.Popen[bytes]) -> None:
+        assert process.stdout is not None
+        for raw in process.stdout:
+            line = raw.decode("utf-8", "replace").rstrip()
+            self._record(line)
+            self._printer.service_line(self.spec.name, self.spec.colour, line)
+        process.stdout.close()
+
+    def _record(self, line: str) -> None:
+        self._tail.append(line)
+        with self._log_lock:
+            if self._log is None:
+                self._log_file.parent.mkdir(parents=True, exist_ok=True)
+                self._log = self._log_file.open("a", encoding="utf-8", buffering=1)
+            self._log.write(line + "\n")
+
+    def close(self) -> None:
+        """Close the service's log file (after it has stopped)."""
+        with self._log_lock:
+            if self._log is not None:
+                self._log.close()
+                self._log = None

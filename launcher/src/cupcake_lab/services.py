@@ -1,0 +1,58 @@
+"""The three services the lab runs: how to migrate, serve and probe each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    """What the launcher needs to know to run one service."""
+
+    name: str
+    framework: str
+    default_port: int
+    colour: str
+    migrate: tuple[str, ...]
+    wsgi_target: str
+    factory: bool = False
+
+
+SERVICES: tuple[ServiceSpec, ...] = (
+    ServiceSpec(
+        name="toppings",
+        framework="Pyramid",
+        default_port=6500,
+        colour="magenta",
+        migrate=("toppings-migrate",),
+        wsgi_target="toppings.wsgi:make_app",
+        factory=True,
+    ),
+    ServiceSpec(
+        name="frostings",
+        framework="Flask",
+        default_port=5000,
+        colour="cyan",
+        migrate=("frostings-migrate",),
+        wsgi_target="frostings:create_app",
+        factory=True,
+    ),
+    ServiceSpec(
+        name="bodies",
+        framework="Django",
+        default_port=8000,
+        colour="yellow",
+        migrate=("bodies-manage", "migrate", "--noinput"),
+        wsgi_target="bodies.config.wsgi:application",
+    ),
+)
+
+SERVICE_NAMES: tuple[str, ...] = tuple(spec.name for spec in SERVICES)
+
+
+def service_spec(name: str) -> ServiceSpec:
+    """Return the spec of the service called ``name`` (KeyError if there is none)."""
+    for spec in SERVICES:
+        if spec.name == name:
+            return spec
+    raise KeyError(name)

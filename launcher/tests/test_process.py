@@ -1,0 +1,88 @@
+"""ManagedService starts, watches and stops a real child process."""
+
+import io
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cupcake_lab.output import LinePrinter
+from cupcake_lab.process import ManagedService, ServiceFailed
+from cupcake_lab.services import ServiceSpec
+
+SLEEPER = ServiceSpec(
+    name="sleeper",
+    framework="none",
+    default_port=1,
+    colour="blue",
+    migrate=(sys.executable, "-c", "print('migrated')"),
+    wsgi_target="unused",
+)
+
+
+class SleeperService(ManagedService):
+    """A ManagedService whose server is a Python process that prints and sleeps."""
+
+    def server_argv(self) -> list[str]:
+        """Print a line, then sleep far longer than any test."""
+        code = "import time; print('serving', flush=True); time.sleep(600)"
+        return [sys.executable, "-c", code]
+
+
+def make_service(
+    tmp_path: Path, stream: io.StringIO, spec: ServiceSpec = SLEEPER
+) -> ManagedService:
+    """A sleeper service logging into ``tmp_path`` and printing to ``stream``."""
+    return SleeperService(
+        spec,
+        host="127.0.0.1",
+        port=1,
+        env={"PATH": "/usr/bin:/bin"},
+        log_file=tmp_path / "sleeper.log",
+        printer=LinePrinter(stream, colour=False),
+    )
+
+
+def test_output_is_prefixed_and_kept_in_the_log_file(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    service = make_service(tmp_path, stream)
+    service.migrate()
+    service.start()
+    try:
+        assert service.running and service.describe() == "running"
+        deadline = time.monotonic() + 10
+        while "serving" not in service.tail() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        service.stop(timeout=5)
+    service.close()
+    assert "  sleeper | serving" in stream.getvalue()
+    assert (tmp_path / "sleeper.log").read_text().splitlines() == ["migrated", "serving"]
+    assert service.describe() == "stopped" and service.pid is None
+
+
+def test_kill_ends_the_process_at_once(tmp_path: Path) -> None:
+    service = make_service(tmp_path, io.StringIO())
+    service.start()
+    service.kill()
+    service.close()
+    assert not service.running
+    assert service.describe() == "killed"
+    assert service.exit_code == -9
+
+
+def test_failed_migrations_raise_with_their_output(tmp_path: Path) -> None:
+    failing = ServiceSpec(
+        name="sleeper",
+        framework="none",
+        default_port=1,
+        colour="blue",
+        migrate=(sys.executable, "-c", "import sys; print('no such table'); sys.exit(3)"),
+        wsgi_target="unused",
+    )
+    service = make_service(tmp_path, io.StringIO(), failing)
+    with pytest.raises(ServiceFailed, match="exit 3") as caught:
+        service.migrate()
+    service.close()
+    assert caught.value.tail == ["no such table"]

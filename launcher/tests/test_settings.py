@@ -1,0 +1,59 @@
+"""The launcher reads its configuration from the environment, with local defaults."""
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from cupcake_lab.settings import admin_token, load_settings
+
+
+def test_defaults_bind_loopback_on_the_documented_ports(tmp_path: Path) -> None:
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
+    assert settings.host == "127.0.0.1"
+    assert dict(settings.ports) == {"toppings": 6500, "frostings": 5000, "bodies": 8000}
+    assert settings.base_url("frostings") == "http://127.0.0.1:5000"
+
+
+def test_each_service_gets_its_own_sqlite_file_in_the_state_dir(tmp_path: Path) -> None:
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
+    assert settings.database_urls["bodies"] == f"sqlite:///{tmp_path}/bodies.sqlite3"
+    assert len(set(settings.database_urls.values())) == 3
+
+
+def test_ports_and_database_urls_can_be_overridden_per_service(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "CUPCAKE_STATE_DIR": str(tmp_path),
+            "TOPPINGS_PORT": "7600",
+            "TOPPINGS_DATABASE_URL": "postgresql://localhost/toppings",
+        }
+    )
+    assert settings.ports["toppings"] == 7600
+    assert settings.database_urls["toppings"] == "postgresql://localhost/toppings"
+
+
+def test_an_ipv6_host_is_bracketed_in_urls(tmp_path: Path) -> None:
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), "CUPCAKE_HOST": "::1"})
+    assert settings.base_url("bodies") == "http://[::1]:8000"
+
+
+@pytest.mark.parametrize("raw", ["eighty", "0", "70000"])
+def test_a_bad_port_is_refused_with_a_clear_message(tmp_path: Path, raw: str) -> None:
+    with pytest.raises(SystemExit, match="BODIES_PORT"):
+        load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), "BODIES_PORT": raw})
+
+
+def test_admin_token_is_made_once_private_and_then_reused(tmp_path: Path) -> None:
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
+    first = admin_token(settings, {})
+    assert len(first) >= 32
+    assert admin_token(settings, {}) == first
+    mode = stat.S_IMODE((tmp_path / "admin-token").stat().st_mode)
+    assert mode == 0o600
+
+
+def test_admin_token_from_the_environment_wins(tmp_path: Path) -> None:
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
+    assert admin_token(settings, {"CUPCAKE_ADMIN_TOKEN": "given"}) == "given"
+    assert not (tmp_path / "admin-token").exists()

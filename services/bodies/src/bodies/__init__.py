@@ -1,0 +1,1 @@
+"""Cupcake Lab's bodies service: cupcake bodies over JSON/HTTP, built with Django."""

@@ -1,0 +1,1 @@
+"""The catalogue of cupcake bodies: model, admin, API and pictures."""

@@ -1,0 +1,24 @@
+"""Django database settings from a database URL, with the lab's SQLite tuning."""
+
+from typing import Any
+
+import dj_database_url
+
+SQLITE_ENGINE = "django.db.backends.sqlite3"
+# WAL lets readers go on while one writer writes; the busy timeout makes a second writer wait
+# instead of failing at once; IMMEDIATE takes the write lock at BEGIN so two writers cannot
+# deadlock upgrading their read locks.
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA busy_timeout=5000;PRAGMA synchronous=NORMAL",
+    "transaction_mode": "IMMEDIATE",
+}
+
+
+def database_config(*, url: str, conn_max_age: int = 60) -> dict[str, Any]:
+    """Return one ``DATABASES`` entry for ``url`` (any scheme dj-database-url knows)."""
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
+    )
+    if config["ENGINE"] == SQLITE_ENGINE:
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    return config

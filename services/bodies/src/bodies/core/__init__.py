@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the service's apps: problems, caching, auth, logging, probes."""

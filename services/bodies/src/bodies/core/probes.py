@@ -1,0 +1,79 @@
+"""The service's own endpoints: an index of links, liveness and readiness probes."""
+
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Schema, Status
+
+from bodies.core.readiness import readiness_checks
+
+router = Router(tags=["service"])
+
+NO_STORE = "no-store"
+
+
+class Links(Schema):
+    """Where to go from the index."""
+
+    service: str
+    links: dict[str, str]
+
+
+class Health(Schema):
+    """The process is alive."""
+
+    status: Literal["ok"]
+
+
+class Check(Schema):
+    """One readiness check."""
+
+    status: Literal["ok", "fail"]
+    detail: str
+
+
+class Readiness(Schema):
+    """Whether the service can serve, and why not."""
+
+    status: Literal["ok", "fail"]
+    checks: dict[str, Check]
+
+
+@router.get("/", response=Links, operation_id="index", summary="Links to the service's endpoints")
+def index(request: HttpRequest) -> Links:
+    """List the service's main URLs."""
+    return Links(
+        service="bodies",
+        links={
+            "bodies": "/api/v1/bodies",
+            "openapi": "/api/v1/openapi.json",
+            "docs": "/api/v1/docs",
+            "health": "/healthz",
+            "ready": "/readyz",
+            "admin": "/admin/",
+        },
+    )
+
+
+@router.get("/healthz", response=Health, operation_id="healthz", summary="Liveness probe")
+def healthz(request: HttpRequest, response: HttpResponse) -> Health:
+    """Answer 200 while the process runs."""
+    response["Cache-Control"] = NO_STORE
+    return Health(status="ok")
+
+
+@router.get(
+    "/readyz",
+    response={200: Readiness, 503: Readiness},
+    operation_id="readyz",
+    summary="Readiness probe",
+)
+def readyz(request: HttpRequest, response: HttpResponse) -> Status[Readiness]:
+    """Answer 200 when the database answers and is migrated to head, else 503."""
+    checks = readiness_checks()
+    ready = all(check["status"] == "ok" for check in checks.values())
+    response["Cache-Control"] = NO_STORE
+    if not ready:
+        response["Retry-After"] = "5"
+    readiness = Readiness.model_validate({"status": "ok" if ready else "fail", "checks": checks})
+    return Status(200 if ready else 503, readiness)

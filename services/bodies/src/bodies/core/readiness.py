@@ -1,0 +1,42 @@
+"""Readiness checks: the database answers, and every migration is applied."""
+
+from typing import Literal, TypedDict
+
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+
+
+class CheckResult(TypedDict):
+    """The outcome of one readiness check."""
+
+    status: Literal["ok", "fail"]
+    detail: str
+
+
+def database_check() -> CheckResult:
+    """Run ``SELECT 1`` on the default database."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        return {"status": "fail", "detail": f"{type(exc).__name__}: {exc}"}
+    return {"status": "ok", "detail": "SELECT 1 answered"}
+
+
+def migrations_check() -> CheckResult:
+    """Compare the applied migrations with the ones on disk."""
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        return {"status": "fail", "detail": f"{type(exc).__name__}: {exc}"}
+    if plan:
+        pending = ", ".join(f"{migration.app_label}.{migration.name}" for migration, _ in plan)
+        return {"status": "fail", "detail": f"{len(plan)} not applied: {pending}"}
+    return {"status": "ok", "detail": "all migrations applied"}
+
+
+def readiness_checks() -> dict[str, CheckResult]:
+    """Run every readiness check, by name."""
+    return {"database": database_check(), "migrations": migrations_check()}

@@ -1,0 +1,14 @@
+"""Django settings of the test suite: the service's own, with a fixed key and a fast hasher.
+
+The environment is set before the service's settings are read, so that the suite never
+writes a key file into the working tree and never sees the shell's admin token.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-secret-key")
+os.environ.pop("CUPCAKE_ADMIN_TOKEN", None)
+
+from bodies.config.settings import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,65 @@
+"""The admin bearer token: constant-time check, 401 when missing or wrong, 403 when unset."""
+
+import pytest
+from django.test import RequestFactory
+from pytest_django import Settings
+
+from bodies.core.auth import AdminToken, bearer_token, token_matches
+from bodies.core.problems import Forbidden, Unauthorized
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [
+        ("Bearer abc", "abc"),
+        ("bearer abc", "abc"),
+        ("BEARER  abc ", "abc"),
+        ("Bearer a b", "a b"),
+        (None, None),
+        ("", None),
+        ("Bearer", None),
+        ("Bearer   ", None),
+        ("Basic YWRtaW46YWRtaW4=", None),
+        ("abc", None),
+    ],
+)
+def test_the_token_is_read_from_a_bearer_authorization(
+    header: str | None, token: str | None
+) -> None:
+    assert bearer_token(header) == token
+
+
+def test_equal_tokens_match() -> None:
+    assert token_matches(given="s3cret", expected="s3cret")
+
+
+@pytest.mark.parametrize("given", ["s3cre", "s3crets", "S3CRET", "", "sécret"])
+def test_other_tokens_do_not_match(given: str) -> None:
+    assert not token_matches(given=given, expected="s3cret")
+
+
+def test_the_right_token_lets_a_write_through(rf: RequestFactory, admin_token: str) -> None:
+    request = rf.post("/", headers={"Authorization": f"Bearer {admin_token}"})
+
+    assert AdminToken()(request) == "admin"
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", "Basic abc"])
+def test_a_missing_or_wrong_token_is_unauthorized(
+    rf: RequestFactory, admin_token: str, authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+
+    with pytest.raises(Unauthorized):
+        AdminToken()(rf.post("/", headers=headers))
+
+
+def test_writes_are_forbidden_while_no_token_is_configured(
+    rf: RequestFactory, settings: Settings
+) -> None:
+    settings.CUPCAKE_ADMIN_TOKEN = None
+
+    with pytest.raises(Forbidden):
+        AdminToken()(rf.post("/", headers={"Authorization": "Bearer anything"}))

@@ -1,0 +1,47 @@
+"""Configuration helpers: the generated secret key and database settings from a URL."""
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from bodies.config.database import SQLITE_OPTIONS, database_config
+from bodies.config.secret_key import SECRET_KEY_FILE_NAME, secret_key_load
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_secret_key_is_generated_once_into_a_private_file(tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+
+    first = secret_key_load(state_dir=state_dir)
+    second = secret_key_load(state_dir=state_dir)
+
+    key_file = state_dir / SECRET_KEY_FILE_NAME
+    assert len(first) >= 50
+    assert second == first
+    assert key_file.read_text() == first
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert [path.name for path in state_dir.iterdir()] == [SECRET_KEY_FILE_NAME]
+
+
+def test_separate_state_dirs_get_separate_keys(tmp_path: Path) -> None:
+    assert secret_key_load(state_dir=tmp_path / "a") != secret_key_load(state_dir=tmp_path / "b")
+
+
+def test_sqlite_databases_run_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    config = database_config(url=f"sqlite:///{tmp_path}/x.sqlite3")
+
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["NAME"] == f"{tmp_path}/x.sqlite3"
+    assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+    assert "busy_timeout=5000" in config["OPTIONS"]["init_command"]
+    assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
+def test_other_databases_get_no_sqlite_options() -> None:
+    config = database_config(url="postgres://lab:pw@db.example:5432/bodies")
+
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "bodies"
+    assert not set(SQLITE_OPTIONS) & set(config.get("OPTIONS", {}))

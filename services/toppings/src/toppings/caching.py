@@ -1,0 +1,62 @@
+"""Validators and freshness for catalogue reads: strong ETags, ``Cache-Control`` and 304."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pyramid.request import Request
+from pyramid.response import Response
+
+CATALOGUE_CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30, stale-if-error=300"
+
+# An entity tag as RFC 9110 section 8.8.3 spells it: optional W/, then a quoted opaque tag.
+_ENTITY_TAG = re.compile(r'(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")')
+
+
+def etag_for(body: bytes) -> str:
+    """Return the strong entity tag of ``body``: its SHA-256, quoted."""
+    return f'"{hashlib.sha256(body).hexdigest()}"'
+
+
+def if_none_match_matches(*, header: str | None, etag: str) -> bool:
+    """Tell whether an ``If-None-Match`` header matches ``etag``.
+
+    Uses the weak comparison RFC 9110 prescribes for ``If-None-Match``: ``W/``
+    prefixes are ignored. ``*`` matches any current representation. A header
+    that is not a valid list matches nothing, so the client gets the full answer.
+    """
+    if header is None:
+        return False
+    if header.strip() == "*":
+        return True
+    tags = _ENTITY_TAG.findall(header)
+    if _ENTITY_TAG.sub("", header).strip(", \t"):
+        return False
+    return etag.removeprefix("W/") in tags
+
+
+def conditional_response(request: Request, response: Response) -> Response:
+    """Add the catalogue validators to a 200 ``response``; 304 if the client has it."""
+    if response.status_code != 200:
+        return response
+    etag = etag_for(response.body)
+    if if_none_match_matches(header=request.headers.get("If-None-Match"), etag=etag):
+        response = Response(status=304)
+        del response.content_type
+        # A 304 has no content; a Content-Length of 0 would misdescribe the 200's.
+        del response.content_length
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = CATALOGUE_CACHE_CONTROL
+    return response
+
+
+def catalogue_read(view: Callable[[Any, Request], Response]) -> Callable[[Any, Request], Response]:
+    """View decorator: the rendered answer gets an ETag and Cache-Control, or becomes a 304."""
+
+    def cached_view(context: Any, request: Request) -> Response:
+        return conditional_response(request, view(context, request))
+
+    return cached_view

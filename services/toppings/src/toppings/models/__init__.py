@@ -1,0 +1,73 @@
+"""Database wiring in the shape of Pyramid's wiki2 tutorial.
+
+``includeme`` builds the engine once per application and gives every request
+a ``request.dbsession`` joined to the request's transaction (pyramid_tm), so
+a request either commits all its changes or none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import transaction
+import zope.sqlalchemy
+from pyramid.config import Configurator
+from pyramid.request import Request
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..settings import DATABASE_URL
+from .meta import Base
+from .topping import Topping
+
+__all__ = ["Base", "Topping", "get_engine", "get_session_factory", "get_tm_session"]
+
+
+def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    """Give each new SQLite connection WAL journaling and a 5 s busy timeout."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def get_engine(settings: Mapping[str, Any]) -> Engine:
+    """Create the engine for ``settings['sqlalchemy.url']``."""
+    engine = create_engine(settings[DATABASE_URL])
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _tune_sqlite)
+    return engine
+
+
+def get_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine``."""
+    return sessionmaker(bind=engine)
+
+
+def get_tm_session(
+    session_factory: sessionmaker[Session],
+    transaction_manager: transaction.TransactionManager,
+    request: Request | None = None,
+) -> Session:
+    """Return a session whose commit and rollback follow ``transaction_manager``."""
+    dbsession = session_factory(info={"request": request})
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+def includeme(config: Configurator) -> None:
+    """Add the engine, pyramid_tm and ``request.dbsession`` to the application."""
+    config.include("pyramid_tm")
+    engine = get_engine(config.get_settings())
+    session_factory = get_session_factory(engine)
+    config.registry["dbengine"] = engine
+    config.registry["dbsession_factory"] = session_factory
+
+    def dbsession(request: Request) -> Session:
+        # Looked up per request, so tests can point a built app at another database.
+        factory: sessionmaker[Session] = request.registry["dbsession_factory"]
+        return get_tm_session(factory, request.tm, request=request)
+
+    config.add_request_method(dbsession, reify=True)

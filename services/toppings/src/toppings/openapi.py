@@ -1,0 +1,67 @@
+"""The OpenAPI document drives request validation (pyramid_openapi3)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pyramid.config import Configurator
+
+from .problems import BadRequest
+
+SPEC_PATH = Path(__file__).with_name("openapi.yaml")
+
+
+class MalformedBody(BadRequest):
+    """The request body is not a JSON object (400)."""
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def json_object_loads(value: bytes, **parameters: str) -> dict[str, Any]:
+    """Parse a request body that must be one JSON object in UTF-8.
+
+    Raises ``MalformedBody`` (400) rather than the validator's own error, so
+    any bytes a client sends, however broken or deeply nested, end in a 400.
+    """
+    try:
+        data = json.loads(value.decode("utf-8"), parse_constant=_reject_constant)
+    except UnicodeDecodeError as exc:
+        raise MalformedBody("the body is not UTF-8 text") from exc
+    except (ValueError, RecursionError) as exc:
+        raise MalformedBody("the body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise MalformedBody("the body must be a JSON object")
+    return data
+
+
+def json_any_loads(value: bytes, **parameters: str) -> Any:
+    """Parse JSON of any shape (for checking our own problem+json answers)."""
+    return json.loads(value)
+
+
+def text_loads(value: bytes, **parameters: str) -> str:
+    """Decode UTF-8 text (for checking our own SVG answers)."""
+    return value.decode("utf-8")
+
+
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI document of the service as a dict."""
+    document: dict[str, Any] = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    return document
+
+
+def includeme(config: Configurator) -> None:
+    """Validate requests (and, if enabled, responses) of ``openapi=True`` views."""
+    config.include("pyramid_openapi3")
+    config.pyramid_openapi3_add_deserializer("application/json", json_object_loads)
+    config.pyramid_openapi3_add_deserializer("application/problem+json", json_any_loads)
+    config.pyramid_openapi3_add_deserializer("image/svg+xml", text_loads)
+    config.pyramid_openapi3_spec(
+        str(SPEC_PATH), route="/api/v1/openapi.yaml", route_name="openapi_yaml"
+    )
+    config.registry["openapi_document"] = openapi_document()

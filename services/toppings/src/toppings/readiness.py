@@ -1,0 +1,43 @@
+"""Can the service serve? Its database answers and is migrated to the newest revision."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from .migrate import database_revisions
+
+
+def _passed() -> dict[str, Any]:
+    return {"status": "ok"}
+
+
+def _failed(detail: str) -> dict[str, Any]:
+    return {"status": "fail", "detail": detail}
+
+
+def readiness_check(*, engine: Engine, heads: Collection[str]) -> dict[str, Any]:
+    """Return ``{"status", "checks": {"database", "migrations"}}`` for the database."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = database_revisions(connection=connection)
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        checks = {
+            "database": _failed(f"{type(exc).__name__}: {reason}"),
+            "migrations": _failed("unknown: the database is unreachable"),
+        }
+    else:
+        expected = sorted(heads)
+        migrations = (
+            _passed()
+            if current == set(heads)
+            else _failed(f"database at {sorted(current) or 'no revision'}, expected {expected}")
+        )
+        checks = {"database": _passed(), "migrations": migrations}
+    ready = all(check["status"] == "ok" for check in checks.values())
+    return {"status": "ok" if ready else "fail", "checks": checks}

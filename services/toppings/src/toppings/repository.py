@@ -1,0 +1,68 @@
+"""Where toppings are kept: a small port, and its SQLAlchemy adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .models import Topping
+
+
+class SlugTaken(Exception):
+    """Another topping already has this slug."""
+
+
+class ToppingRepository(Protocol):
+    """The storage the service functions need; tests use an in-memory fake."""
+
+    def list(self, *, slugs: Collection[str] | None = None) -> list[Topping]:
+        """Return the toppings (only those in ``slugs`` if given), sorted by slug."""
+        ...
+
+    def get(self, slug: str) -> Topping | None:
+        """Return the topping called ``slug``, or None."""
+        ...
+
+    def add(self, topping: Topping) -> None:
+        """Store a new topping; raise ``SlugTaken`` if its slug is in use."""
+        ...
+
+    def delete(self, topping: Topping) -> None:
+        """Remove ``topping``."""
+        ...
+
+
+class SqlAlchemyToppingRepository:
+    """Toppings in the request's SQLAlchemy session (committed by pyramid_tm)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def list(self, *, slugs: Collection[str] | None = None) -> list[Topping]:
+        """Return the toppings (only those in ``slugs`` if given), sorted by slug."""
+        query = select(Topping).order_by(Topping.slug)
+        if slugs is not None:
+            query = query.where(Topping.slug.in_(slugs))
+        return list(self.session.scalars(query))
+
+    def get(self, slug: str) -> Topping | None:
+        """Return the topping called ``slug``, or None."""
+        return self.session.scalars(select(Topping).where(Topping.slug == slug)).one_or_none()
+
+    def add(self, topping: Topping) -> None:
+        """Store a new topping; raise ``SlugTaken`` if its slug is in use."""
+        self.session.add(topping)
+        try:
+            # Flush now so a concurrent insert of the same slug surfaces here, as a 409.
+            self.session.flush()
+        except IntegrityError as exc:
+            raise SlugTaken(topping.slug) from exc
+
+    def delete(self, topping: Topping) -> None:
+        """Remove ``topping``."""
+        self.session.delete(topping)
+        self.session.flush()

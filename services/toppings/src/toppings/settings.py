@@ -1,0 +1,48 @@
+"""Every setting of the toppings service, read from the environment in one place.
+
+Pyramid keeps settings in a flat dict; the keys below are the only ones the
+service reads. Environment variables give the values, with defaults that work
+on a laptop, and whatever the caller of ``main()`` passes (tests) wins.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PORT = 6500
+MAX_BODY_BYTES = 64 * 1024
+
+DATABASE_URL = "sqlalchemy.url"
+ADMIN_TOKEN = "toppings.admin_token"
+PUBLIC_URL = "toppings.public_url"
+MAX_BODY = "toppings.max_body_bytes"
+RESPONSE_VALIDATION = "pyramid_openapi3.enable_response_validation"
+
+
+def default_database_url() -> str:
+    """The local SQLite file: ``.lab/toppings.sqlite3`` under the working directory."""
+    return f"sqlite:///{Path.cwd() / '.lab' / 'toppings.sqlite3'}"
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Return the service's settings: environment (or defaults), then ``overrides``."""
+    env = os.environ if environ is None else environ
+    settings: dict[str, Any] = {
+        DATABASE_URL: env.get("DATABASE_URL") or default_database_url(),
+        # An empty token counts as unset: writes are then refused with 403.
+        ADMIN_TOKEN: env.get("CUPCAKE_ADMIN_TOKEN") or None,
+        PUBLIC_URL: (env.get("PUBLIC_URL") or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/"),
+        MAX_BODY: MAX_BODY_BYTES,
+        # Response validation costs time on every request: tests switch it on.
+        RESPONSE_VALIDATION: False,
+        "tm.manager_hook": "pyramid_tm.explicit_manager",
+    }
+    settings.update(overrides or {})
+    return settings

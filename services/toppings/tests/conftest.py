@@ -1,0 +1,17 @@
+"""Markers by folder: everything under unit/ is ``unit``, under integration/ ``integration``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the folder it lives in, so ``-m unit`` selects the fast ones."""
+    for item in items:
+        folder = Path(item.path).relative_to(HERE).parts[0]
+        if folder in ("unit", "integration"):
+            item.add_marker(getattr(pytest.mark, folder))

@@ -1,0 +1,71 @@
+"""The bearer token: parsing, constant-time comparison, the security policy."""
+
+from __future__ import annotations
+
+import pytest
+from pyramid.request import Request
+
+from toppings.security import ADMIN, EDIT, BearerTokenSecurityPolicy, bearer_token, token_matches
+
+
+@pytest.mark.parametrize(
+    ("header", "token"),
+    [
+        ("Bearer s3cret", "s3cret"),
+        ("bearer s3cret", "s3cret"),
+        ("  Bearer   s3cret  ", "s3cret"),
+        (None, None),
+        ("", None),
+        ("Bearer", None),
+        ("Bearer ", None),
+        ("Basic dXNlcjpwYXNz", None),
+        ("s3cret", None),
+    ],
+)
+def test_bearer_token_is_read_only_from_the_bearer_scheme(
+    header: str | None, token: str | None
+) -> None:
+    assert bearer_token(authorization=header) == token
+
+
+@pytest.mark.parametrize(
+    ("presented", "expected", "matches"),
+    [
+        ("s3cret", "s3cret", True),
+        ("s3cret", "other", False),
+        ("s3cre", "s3cret", False),
+        (None, "s3cret", False),
+        ("s3cret", None, False),
+        ("", "", False),
+        ("gâteau", "gâteau", True),
+        ("gâteau", "gateau", False),
+    ],
+)
+def test_token_matches(presented: str | None, expected: str | None, matches: bool) -> None:
+    assert token_matches(presented=presented, expected=expected) is matches
+
+
+def _request(authorization: str | None) -> Request:
+    headers = {"Authorization": authorization} if authorization else {}
+    return Request.blank("/", headers=headers)
+
+
+def test_the_policy_lets_the_token_holder_edit() -> None:
+    policy = BearerTokenSecurityPolicy(admin_token="s3cret")
+    request = _request("Bearer s3cret")
+    assert policy.identity(request) == ADMIN
+    assert policy.permits(request, None, EDIT)
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", "Basic s3cret"])
+def test_the_policy_refuses_anyone_else(authorization: str | None) -> None:
+    policy = BearerTokenSecurityPolicy(admin_token="s3cret")
+    request = _request(authorization)
+    assert policy.identity(request) is None
+    assert not policy.permits(request, None, EDIT)
+
+
+def test_without_a_configured_token_nobody_may_edit() -> None:
+    policy = BearerTokenSecurityPolicy(admin_token=None)
+    assert not policy.permits(_request("Bearer "), None, EDIT)
+    assert not policy.permits(_request("Bearer None"), None, EDIT)

@@ -1,0 +1,121 @@
+"""Fixtures that run a real lab through the cupcake-lab launcher, on free loopback ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+SERVICES = ("bodies", "frostings", "toppings")
+START_TIMEOUT = 90.0
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningLab:
+    """A lab started by ``cupcake-lab up`` for the tests, and how to reach it."""
+
+    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    urls: dict[str, str]
+    token: str
+    output: Path
+
+    def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        """Run ``cupcake-lab ARGS`` against this lab."""
+        return subprocess.run(
+            [sys.executable, "-m", "cupcake_lab.cli", *args],
+            env=self.env, capture_output=True, text=True, timeout=timeout, check=False,
+        )  # fmt: skip
+
+    def statuses(self) -> dict[str, dict[str, object]]:
+        """Each service's row of ``cupcake-lab status --json``."""
+        rows = json.loads(self.cli("status", "--json").stdout)["services"]
+        return {row["service"]: row for row in rows}
+
+    def wait_ready(self, name: str, timeout: float = 30) -> None:
+        """Wait until service ``name`` answers /readyz 200."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.urls[name]}/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{name} not ready after {timeout} s:\n{self.output.read_text()}")
+
+
+def lab_env(state_dir: Path, ports: dict[str, int]) -> dict[str, str]:
+    """The environment for a test lab: its own state dir, ports and admin token."""
+    env = dict(os.environ)
+    env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
+    env.update(
+        {
+            "CUPCAKE_STATE_DIR": str(state_dir),
+            "CUPCAKE_ADMIN_TOKEN": "e2e-admin-token",
+            "NO_COLOR": "1",
+        }
+    )
+    return env
+
+
+def start_lab(tmp_path: Path) -> RunningLab:
+    """Start ``cupcake-lab up`` in the background and wait for every service to be ready."""
+    ports = {name: free_port() for name in SERVICES}
+    env = lab_env(tmp_path / "state", ports)
+    output = tmp_path / "lab-output.log"
+    with output.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cupcake_lab.cli", "up"],
+            env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    lab = RunningLab(
+        process=process,
+        env=env,
+        urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
+        token=env["CUPCAKE_ADMIN_TOKEN"],
+        output=output,
+    )
+    deadline = time.monotonic() + START_TIMEOUT
+    while "Cupcake Lab is up" not in output.read_text():
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_lab(lab)
+            raise AssertionError(f"the lab did not come up:\n{output.read_text()}")
+        time.sleep(0.1)
+    return lab
+
+
+def stop_lab(lab: RunningLab) -> int:
+    """Stop the lab the way Ctrl-C would (SIGTERM to the launcher) and return its exit code."""
+    if lab.process.poll() is None:
+        lab.process.send_signal(signal.SIGTERM)
+    try:
+        return lab.process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        lab.process.kill()
+        raise
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
+    """A running lab shared by the tests of one module, stopped cleanly afterwards."""
+    running = start_lab(tmp_path_factory.mktemp("lab"))
+    yield running
+    assert stop_lab(running) == 0, running.output.read_text()
