@@ -24,7 +24,9 @@ $(UV):
 
 # The whole workspace in one environment: the launcher runs every service from it.
 $(VENV)/.synced: $(UV) uv.lock pyproject.toml launcher/pyproject.toml $(SERVICES:%=services/%/pyproject.toml)
-	$(UV) sync --all-packages --locked --python $(PYTHON) --quiet
+	$(UV) sync --all-packages --locked --python $(PYTHON) --quiet --compile-bytecode
+	@# Compiled once here, so that services start fast even where PYTHONDONTWRITEBYTECODE is set.
+	$(BIN)/python -m compileall -q services/*/src launcher/src
 	@touch $@
 
 # One environment per service holding only that service's declared dependencies:

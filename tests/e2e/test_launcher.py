@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 from .conftest import SERVICES, RunningLab, free_port, lab_env, start_lab, stop_lab
 
@@ -126,7 +129,9 @@ def test_up_refuses_a_taken_port_at_once_and_names_the_service(tmp_path: Path) -
 def test_a_service_that_cannot_start_fails_up_with_its_last_log_lines(tmp_path: Path) -> None:
     ports = {name: free_port() for name in SERVICES}
     env = lab_env(tmp_path, ports)
-    env["TOPPINGS_DATABASE_URL"] = "sqlite:////nonexistent-dir/toppings.sqlite3"
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    env["TOPPINGS_DATABASE_URL"] = f"sqlite:///{not_a_folder}/toppings.sqlite3"
     result = subprocess.run(
         [sys.executable, "-m", "cupcake_lab.cli", "up"],
         env=env, capture_output=True, text=True, timeout=120, check=False,
@@ -151,3 +156,23 @@ def test_sigterm_stops_every_service_and_frees_the_ports(tmp_path: Path) -> None
         except ProcessLookupError:
             pass
     assert running.cli("status").returncode == 1
+
+
+def test_services_do_not_outlive_a_launcher_killed_with_sigkill(tmp_path: Path) -> None:
+    running = start_lab(tmp_path)
+    pids = [int(row["pid"]) for row in running.statuses().values()]
+    running.process.send_signal(signal.SIGKILL)
+    running.process.wait(10)
+    deadline = time.monotonic() + 15
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in pids if psutil.pid_exists(pid) and not _is_zombie(pid)]
+        time.sleep(0.1)
+    assert not alive, f"services {alive} outlived their launcher"
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True

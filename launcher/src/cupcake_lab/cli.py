@@ -98,7 +98,7 @@ def _watch(lab: Lab, printer: LinePrinter) -> None:
     """Report services that end on their own; the others keep running, as the lab promises."""
     reported: set[str] = set()
     while True:
-        time.sleep(0.5)
+        lab.serve_requests(timeout=0.5)
         for name, service in lab.services.items():
             state = service.describe()
             if state.startswith("exited") and name not in reported:

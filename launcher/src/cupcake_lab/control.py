@@ -19,6 +19,7 @@ from cupcake_lab.lab import ACTIONS, Lab, PortTaken
 from cupcake_lab.process import ServiceFailed
 
 TOKEN_HEADER = "X-Lab-Control-Token"
+ACTION_TIMEOUT = 120.0
 
 
 class LabNotRunning(Exception):
@@ -26,8 +27,6 @@ class LabNotRunning(Exception):
 
 
 def _handler_for(lab: Lab, token: str) -> type[BaseHTTPRequestHandler]:
-    lock = threading.Lock()  # one action at a time: start and kill must not interleave
-
     class ControlHandler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
             """Keep the control channel out of the lab's log."""
@@ -60,11 +59,13 @@ def _handler_for(lab: Lab, token: str) -> type[BaseHTTPRequestHandler]:
             name, action = parts[1], parts[2]
             lab.printer.lab_line(f"{action} {name}", "blue")
             try:
-                with lock:
-                    state = lab.act(name, action)
+                state = lab.request(name, action).result(timeout=ACTION_TIMEOUT)
             except (ServiceFailed, PortTaken) as exc:
                 tail = exc.tail if isinstance(exc, ServiceFailed) else []
                 return self._reply(HTTPStatus.CONFLICT, {"error": str(exc), "tail": tail})
+            except TimeoutError:
+                error = f"{action} {name} took longer than {ACTION_TIMEOUT:.0f} s"
+                return self._reply(HTTPStatus.GATEWAY_TIMEOUT, {"error": error})
             self._reply(HTTPStatus.OK, {"service": name, "state": state})
 
     return ControlHandler

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import queue
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 
@@ -61,6 +62,7 @@ class Lab:
             )
             for spec in SERVICES
         }
+        self._requests: queue.Queue[tuple[str, str, Future[str]]] = queue.Queue()
 
     def check_ports(self) -> None:
         """Raise PortTaken naming every port that another process already holds."""
@@ -124,6 +126,28 @@ class Lab:
             service.start()
             self.wait_ready([name])
         return service.state
+
+    def request(self, name: str, action: str) -> Future[str]:
+        """Queue ``action`` on ``name`` for the launcher's main thread; the future holds the state.
+
+        Services are started from the main thread only: Linux ties each child's
+        parent-death signal to the thread that forked it, so a child started from a
+        short-lived thread would be stopped when that thread ends.
+        """
+        future: Future[str] = Future()
+        self._requests.put((name, action, future))
+        return future
+
+    def serve_requests(self, timeout: float) -> None:
+        """Carry out the queued actions, waiting up to ``timeout`` seconds for the first."""
+        try:
+            name, action, future = self._requests.get(timeout=timeout)
+        except queue.Empty:
+            return
+        try:
+            future.set_result(self.act(name, action))
+        except (ServiceFailed, PortTaken) as exc:
+            future.set_exception(exc)
 
     def snapshot(self) -> dict[str, dict[str, object]]:
         """Each service's URL, PID and state, as the launcher sees them."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import signal
@@ -19,6 +20,7 @@ from cupcake_lab.output import LinePrinter
 from cupcake_lab.services import ServiceSpec
 
 TAIL_LINES = 40
+_PR_SET_PDEATHSIG = 1
 
 
 class ServiceFailed(Exception):
@@ -37,6 +39,16 @@ def executable(name: str) -> str:
     if beside.exists():
         return str(beside)
     return shutil.which(name) or name
+
+
+def _die_with_launcher() -> None:
+    """Ask Linux to SIGTERM this child if the launcher dies without stopping it.
+
+    Runs in the child between fork and exec. A launcher killed with SIGKILL cannot stop
+    its services; without this they would live on, orphaned, holding the lab's ports.
+    """
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 class ManagedService:
@@ -156,6 +168,7 @@ class ManagedService:
             # Its own session: Ctrl-C on the terminal reaches the launcher only, which
             # then stops each service in order; and kill() can reach granian's workers.
             start_new_session=True,
+            preexec_fn=_die_with_launcher,
         )
         self.state = "running"
         self._pump = threading.Thread(

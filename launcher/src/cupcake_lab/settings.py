@@ -56,6 +56,11 @@ def _database_url(env: Mapping[str, str], spec: ServiceSpec, state_dir: Path) ->
     return env.get(f"{spec.name.upper()}_DATABASE_URL", default)
 
 
+def default_threads() -> int:
+    """Threads per worker: enough to overlap calls to peers, few enough not to thrash the GIL."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> LabSettings:
     """Read the launcher's settings from ``env`` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -66,7 +71,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> LabSettings:
         ports={spec.name: _port(env, spec) for spec in SERVICES},
         database_urls={spec.name: _database_url(env, spec, state_dir) for spec in SERVICES},
         workers=int(env.get("CUPCAKE_WORKERS", "1")),
-        threads=int(env.get("CUPCAKE_THREADS", "8")),
+        threads=int(env.get("CUPCAKE_THREADS", str(default_threads()))),
         ready_timeout=float(env.get("CUPCAKE_READY_TIMEOUT", "30")),
     )
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
-from pyramid.config import Configurator
-from pyramid.router import Router
+# Pyramid 2.1 imports pkg_resources, which warns on import: nothing this service can act
+# on, and it would otherwise open every start of the lab with a deprecation notice.
+warnings.filterwarnings("ignore", "pkg_resources is deprecated as an API", UserWarning)
 
-from .migrate import migration_heads
-from .settings import load_settings
+from pyramid.config import Configurator  # noqa: E402
+from pyramid.router import Router  # noqa: E402
+
+from .migrate import migration_heads  # noqa: E402
+from .settings import load_settings  # noqa: E402
 
 
 def main(global_config: dict[str, Any] | None = None, **settings: Any) -> Router:

@@ -1,0 +1,56 @@
+"""Catalogue reads: the frostings list (``?body=``), one frosting and its picture."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+from flask import Response, current_app
+
+from frostings.caching import cacheable
+from frostings.images import SVG_MIMETYPE, frosting_svg
+from frostings.openapi import read_responses
+from frostings.schemas import FrostingListOut, FrostingOut, FrostingsQuery, frosting_out
+from frostings.services import frosting_get, frosting_list
+
+bp = APIBlueprint("catalogue", __name__, tag="Catalogue", url_prefix="/api/v1")
+
+
+@bp.get("/frostings")
+@bp.doc(summary="List the frostings", responses=read_responses())
+@cacheable
+@bp.input(FrostingsQuery, location="query", arg_name="query")
+@bp.output(FrostingListOut)
+def frostings_list(query: dict[str, Any]) -> dict[str, Any]:
+    """Every frosting sorted by slug; with ``body``, only those that go on that body."""
+    public_url = current_app.config["PUBLIC_URL"]
+    frostings = frosting_list(body=query.get("body"))
+    return {"items": [frosting_out(f, public_url=public_url) for f in frostings]}
+
+
+@bp.get("/frostings/<slug>")
+@bp.doc(summary="Get a frosting", responses=read_responses(404))
+@cacheable
+@bp.output(FrostingOut)
+def frosting_detail(slug: str) -> dict[str, Any]:
+    """One frosting with its pairings."""
+    return frosting_out(frosting_get(slug=slug), public_url=current_app.config["PUBLIC_URL"])
+
+
+@bp.get("/frostings/<slug>/image.svg")
+@bp.doc(
+    summary="Get a frosting's picture",
+    responses={
+        200: {
+            "description": "The frosting layer of the cupcake (viewBox 0 0 200 200)",
+            "content": {SVG_MIMETYPE: {"schema": {"type": "string"}}},
+        },
+        **read_responses(404),
+    },
+)
+@cacheable
+def frosting_image(slug: str) -> Response:
+    """The frosting's SVG picture, a transparent layer that stacks on the body."""
+    frosting = frosting_get(slug=slug)
+    svg = frosting_svg(slug=frosting.slug, color=frosting.color)
+    return Response(svg, mimetype=SVG_MIMETYPE)

@@ -1,0 +1,32 @@
+"""A frosting's toppings with their details, fetched from the toppings service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+
+from frostings.caching import cacheable
+from frostings.clients import peers
+from frostings.openapi import read_responses
+from frostings.pairings import frosting_toppings_list
+from frostings.schemas import FrostingToppingsOut
+
+bp = APIBlueprint("pairings", __name__, tag="Pairings", url_prefix="/api/v1")
+
+
+@bp.get("/frostings/<slug>/toppings")
+@bp.doc(summary="List a frosting's toppings", responses=read_responses(404))
+@cacheable
+@bp.output(FrostingToppingsOut)
+def frosting_toppings(slug: str) -> Any:
+    """The toppings that go on the frosting, with details from the toppings service.
+
+    When the toppings service is down, slow or failing the answer is still 200, with
+    ``status: degraded``, every topping unavailable and a ``detail``; it is not cached.
+    """
+    answer = frosting_toppings_list(peers=peers(), slug=slug)
+    if answer.status == "ok":
+        return {"items": answer.items, "status": "ok"}
+    body = {"items": answer.items, "status": answer.status, "detail": answer.detail}
+    return body, 200, {"Cache-Control": "no-store"}

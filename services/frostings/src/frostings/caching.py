@@ -1,0 +1,63 @@
+"""HTTP caching of catalogue reads: strong ETag, Cache-Control and 304 Not Modified."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import Response, current_app, request
+from werkzeug.http import parse_etags, unquote_etag
+
+CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30, stale-if-error=300"
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def etag_for(body: bytes) -> str:
+    """A strong entity tag for ``body``: its quoted SHA-256."""
+    return f'"{hashlib.sha256(body).hexdigest()}"'
+
+
+def if_none_match_hits(header: str | None, etag: str) -> bool:
+    """Whether an ``If-None-Match`` header matches ``etag`` (weak comparison, RFC 9110)."""
+    if not header:
+        return False
+    candidates = parse_etags(header)
+    if candidates.star_tag:
+        return True
+    opaque, _weak = unquote_etag(etag)
+    return candidates.contains_weak(opaque)
+
+
+def no_content(status: int, headers: dict[str, str] | None = None) -> Response:
+    """A response without a body (204, 304), hence without a Content-Type either."""
+    response = Response(status=status, headers=headers)
+    del response.headers["Content-Type"]
+    return response
+
+
+def conditional_response(response: Response) -> Response:
+    """Tag a 200 response and answer 304 instead when the client has it already."""
+    if response.status_code != 200:
+        return response
+    etag = etag_for(response.get_data())
+    if if_none_match_hits(request.headers.get("If-None-Match"), etag):
+        return no_content(304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
+    response.headers["ETag"] = etag
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    return response
+
+
+def cacheable(view: View) -> View:
+    """Decorate a read view: ETag, Cache-Control and 304, unless it set its own caching."""
+
+    @wraps(view)
+    def tagged(*args: Any, **kwargs: Any) -> Response:
+        response = current_app.make_response(view(*args, **kwargs))
+        if "Cache-Control" in response.headers:
+            return response
+        return conditional_response(response)
+
+    return cast(View, tagged)

@@ -1,0 +1,55 @@
+"""Settings of the frostings service, read from the environment in this one place.
+
+Every setting has a local default so that the service runs on a laptop with no
+environment at all; the launcher and deployments override them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+SERVICE_NAME = "frostings"
+DEFAULT_PORT = 5000
+MAX_BODY_BYTES = 64 * 1024
+RETRY_AFTER_SECONDS = 5
+
+
+def default_database_url() -> str:
+    """The local SQLite file: ``<cwd>/.lab/frostings.sqlite3``."""
+    return f"sqlite:///{Path.cwd() / '.lab' / f'{SERVICE_NAME}.sqlite3'}"
+
+
+def _seconds(raw: str, *, name: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _base_url(environ: Mapping[str, str], name: str, default: str) -> str:
+    return (environ.get(name) or default).rstrip("/")
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return the Flask config of the service built from ``environ`` (default: the process's)."""
+    env = os.environ if environ is None else environ
+    return {
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or default_database_url(),
+        # An empty token counts as unset: writes are then refused with 403.
+        "CUPCAKE_ADMIN_TOKEN": env.get("CUPCAKE_ADMIN_TOKEN") or None,
+        "PUBLIC_URL": _base_url(env, "PUBLIC_URL", f"http://127.0.0.1:{DEFAULT_PORT}"),
+        "BODIES_URL": _base_url(env, "BODIES_URL", "http://127.0.0.1:8000"),
+        "TOPPINGS_URL": _base_url(env, "TOPPINGS_URL", "http://127.0.0.1:6500"),
+        "UPSTREAM_TIMEOUT": _seconds(env.get("UPSTREAM_TIMEOUT", "1.0"), name="UPSTREAM_TIMEOUT"),
+        "RETRY_AFTER_SECONDS": RETRY_AFTER_SECONDS,
+        # Flask and Werkzeug enforce this on Content-Length and while reading the stream.
+        "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        # Tests inject an httpx transport here; None means real HTTP.
+        "PEER_TRANSPORT": None,
+    }

@@ -1,0 +1,83 @@
+"""Liveness and readiness: ``/healthz`` and ``/readyz`` (database reachable, migrations at head)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, cast
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from apiflask import APIBlueprint
+from apiflask.types import ResponsesType
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from frostings.extensions import MIGRATIONS_DIR, db
+from frostings.schemas import HealthOut, ReadyOut
+
+bp = APIBlueprint("health", __name__, tag="Health")
+
+NOT_READY = cast(
+    ResponsesType,
+    {
+        503: {
+            "description": "Not ready: a check failed",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ready"}}},
+        }
+    },
+)
+
+
+@lru_cache(maxsize=1)
+def migration_heads() -> frozenset[str]:
+    """The head revisions of the service's migration scripts."""
+    return frozenset(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+
+
+def _failure(exc: Exception) -> dict[str, Any]:
+    db.session.rollback()
+    message = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    return {"status": "fail", "detail": f"{type(exc).__name__}: {message}"[:300]}
+
+
+def database_check() -> dict[str, Any]:
+    """Whether the database answers ``SELECT 1``."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        return _failure(exc)
+    return {"status": "ok"}
+
+
+def migrations_check() -> dict[str, Any]:
+    """Whether the database schema is at the migrations' head revision."""
+    head = sorted(migration_heads())
+    try:
+        current = sorted(MigrationContext.configure(db.session.connection()).get_current_heads())
+    except SQLAlchemyError as exc:
+        return {**_failure(exc), "head": head}
+    if current != head:
+        return {
+            "status": "fail",
+            "detail": "migrations are not applied",
+            "current": current,
+            "head": head,
+        }
+    return {"status": "ok", "current": current, "head": head}
+
+
+@bp.get("/healthz")
+@bp.output(HealthOut)
+def healthz() -> dict[str, str]:
+    """The process is alive"""
+    return {"status": "ok"}
+
+
+@bp.get("/readyz")
+@bp.output(ReadyOut)
+@bp.doc(responses=NOT_READY)
+def readyz() -> tuple[dict[str, Any], int]:
+    """The service can serve: its database answers and its migrations are applied"""
+    checks = {"database": database_check(), "migrations": migrations_check()}
+    ready = all(check["status"] == "ok" for check in checks.values())
+    return {"status": "ok" if ready else "fail", "checks": checks}, 200 if ready else 503

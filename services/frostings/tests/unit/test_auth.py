@@ -1,0 +1,80 @@
+"""The admin bearer token: constant-time check, 401 with a challenge, 403 when unset."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from apiflask import APIFlask
+
+from frostings.auth import auth, token_matches, writes_enabled_check
+from frostings.error_handlers import error_handlers_init
+from frostings.problems import PROBLEM_MIMETYPE
+
+
+@pytest.mark.parametrize(
+    ("given", "expected", "matches"),
+    [
+        ("s3cret", "s3cret", True),
+        ("s3cre", "s3cret", False),
+        ("s3cret!", "s3cret", False),
+        ("", "s3cret", False),
+        ("sécret", "sécret", True),
+    ],
+)
+def test_token_matches_only_the_exact_token(given: str, expected: str, matches: bool) -> None:
+    assert token_matches(given, expected) is matches
+
+
+@pytest.fixture
+def make_app() -> Callable[[str | None], APIFlask]:
+    """Build a tiny app with one route protected by the admin token."""
+
+    def make(token: str | None) -> APIFlask:
+        app = APIFlask(__name__)
+        app.config["CUPCAKE_ADMIN_TOKEN"] = token
+        error_handlers_init(app)
+        app.before_request(writes_enabled_check)
+
+        @app.post("/write")
+        @app.auth_required(auth)
+        def write() -> dict[str, bool]:
+            return {"written": True}
+
+        return app
+
+    return make
+
+
+@pytest.mark.parametrize(
+    "authorization", [None, "Bearer wrong", "Basic czNjcmV0", "Bearer", "s3cret"]
+)
+def test_missing_or_wrong_token_is_401_with_a_bearer_challenge(
+    make_app: Callable[[str | None], APIFlask], authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = make_app("s3cret").test_client().post("/write", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert response.mimetype == PROBLEM_MIMETYPE
+    assert response.get_json()["status"] == 401
+
+
+def test_the_right_token_passes(make_app: Callable[[str | None], APIFlask]) -> None:
+    response = (
+        make_app("s3cret").test_client().post("/write", headers={"Authorization": "Bearer s3cret"})
+    )
+    assert response.status_code == 200
+    assert response.get_json() == {"written": True}
+
+
+@pytest.mark.parametrize("token", [None, ""])
+@pytest.mark.parametrize("authorization", [None, "Bearer anything"])
+def test_writes_are_forbidden_when_no_token_is_configured(
+    make_app: Callable[[str | None], APIFlask], token: str | None, authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = make_app(token).test_client().post("/write", headers=headers)
+    assert response.status_code == 403
+    assert response.mimetype == PROBLEM_MIMETYPE
+    assert "no admin token" in response.get_json()["detail"]

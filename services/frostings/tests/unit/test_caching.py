@@ -1,0 +1,59 @@
+"""Strong ETags, If-None-Match (weak comparison, lists, *) and 304 answers."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask, Response
+
+from frostings.caching import CACHE_CONTROL, conditional_response, etag_for, if_none_match_hits
+
+ETAG = etag_for(b"hello")
+
+
+def test_etag_is_the_quoted_sha256_of_the_body() -> None:
+    assert ETAG == '"2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"'
+    assert etag_for(b"hello!") != ETAG
+
+
+@pytest.mark.parametrize(
+    "header",
+    [ETAG, f"W/{ETAG}", f'"other", {ETAG}', f'"a",W/{ETAG} , "b"', "*"],
+)
+def test_if_none_match_hits_on_the_tag_weakly_in_a_list_or_star(header: str) -> None:
+    assert if_none_match_hits(header, ETAG)
+
+
+@pytest.mark.parametrize("header", [None, "", '"other"', 'W/"other", "x"', f'"{ETAG}"'])
+def test_if_none_match_misses_otherwise(header: str | None) -> None:
+    assert not if_none_match_hits(header, ETAG)
+
+
+@pytest.fixture
+def app() -> Flask:
+    """A bare Flask app to build requests with."""
+    return Flask(__name__)
+
+
+def test_a_fresh_response_is_tagged_and_cacheable(app: Flask) -> None:
+    with app.test_request_context("/"):
+        response = conditional_response(Response(b"hello"))
+    assert response.status_code == 200
+    assert response.headers["ETag"] == ETAG
+    assert response.headers["Cache-Control"] == CACHE_CONTROL
+    assert "stale-if-error" in CACHE_CONTROL
+
+
+def test_a_matching_request_gets_304_with_no_body(app: Flask) -> None:
+    with app.test_request_context("/", headers={"If-None-Match": ETAG}):
+        response = conditional_response(Response(b"hello"))
+    assert response.status_code == 304
+    assert response.get_data() == b""
+    assert response.headers["ETag"] == ETAG
+    assert response.headers["Cache-Control"] == CACHE_CONTROL
+
+
+def test_errors_are_neither_tagged_nor_turned_into_304(app: Flask) -> None:
+    with app.test_request_context("/", headers={"If-None-Match": "*"}):
+        response = conditional_response(Response(b"nope", status=404))
+    assert response.status_code == 404
+    assert "ETag" not in response.headers

@@ -1,0 +1,48 @@
+"""Settings from the environment, with local defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from frostings.config import load_config
+
+
+def test_defaults_run_the_service_locally() -> None:
+    config = load_config({})
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{Path.cwd()}/.lab/frostings.sqlite3"
+    assert config["CUPCAKE_ADMIN_TOKEN"] is None
+    assert config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+    assert config["BODIES_URL"] == "http://127.0.0.1:8000"
+    assert config["TOPPINGS_URL"] == "http://127.0.0.1:6500"
+    assert config["UPSTREAM_TIMEOUT"] == 1.0
+    assert config["MAX_CONTENT_LENGTH"] == 64 * 1024
+
+
+def test_environment_overrides_every_default() -> None:
+    config = load_config(
+        {
+            "DATABASE_URL": "postgresql://db/frostings",
+            "CUPCAKE_ADMIN_TOKEN": "t",
+            "PUBLIC_URL": "https://frostings.example/",
+            "BODIES_URL": "http://bodies:8000/",
+            "TOPPINGS_URL": "http://toppings:6500",
+            "UPSTREAM_TIMEOUT": "0.25",
+        }
+    )
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql://db/frostings"
+    assert config["CUPCAKE_ADMIN_TOKEN"] == "t"
+    assert config["PUBLIC_URL"] == "https://frostings.example"
+    assert config["BODIES_URL"] == "http://bodies:8000"
+    assert config["UPSTREAM_TIMEOUT"] == 0.25
+
+
+def test_an_empty_token_means_writes_are_disabled() -> None:
+    assert load_config({"CUPCAKE_ADMIN_TOKEN": ""})["CUPCAKE_ADMIN_TOKEN"] is None
+
+
+@pytest.mark.parametrize("raw", ["soon", "0", "-1"])
+def test_a_bad_timeout_is_refused_at_startup(raw: str) -> None:
+    with pytest.raises(ValueError, match="UPSTREAM_TIMEOUT"):
+        load_config({"UPSTREAM_TIMEOUT": raw})
