@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import queue
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 import httpx
 
@@ -82,10 +82,12 @@ class Lab:
         self.check_ports()
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=len(self.services)) as pool:
-            for future in [pool.submit(s.migrate) for s in self.services.values()]:
-                future.result()
-        for service in self.services.values():
-            service.start()
+            migrations = {pool.submit(s.migrate): s for s in self.services.values()}
+            # Each service starts as soon as its own migrations are done, from this
+            # (the main) thread: see request() for why it must be this thread.
+            for done in as_completed(migrations):
+                done.result()
+                migrations[done].start()
         self.wait_ready(list(self.services))
 
     def wait_ready(self, names: list[str]) -> None:

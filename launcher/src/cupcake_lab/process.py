@@ -51,6 +51,11 @@ def _die_with_launcher() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _pss(process: psutil.Process) -> int:
+    info = process.memory_full_info()
+    return int(getattr(info, "pss", info.rss))
+
+
 class ManagedService:
     """A service process the launcher started, and only such a process."""
 
@@ -109,12 +114,16 @@ class ManagedService:
         return self.state
 
     def resident_memory(self) -> int:
-        """Resident memory in bytes of the server and its workers (0 when not running)."""
+        """Memory in bytes of the server and its workers, as PSS (0 when not running).
+
+        PSS shares each page among the processes mapping it, so the figures of the
+        services add up to what the lab really holds, shared libraries counted once.
+        """
         if not self.running or self._process is None:
             return 0
         try:
             root = psutil.Process(self._process.pid)
-            return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+            return sum(_pss(p) for p in [root, *root.children(recursive=True)])
         except psutil.Error:
             return 0
 
