@@ -12,7 +12,7 @@ PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
 .PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
-	test-contract test-e2e clean
+	test-chassis test-contract test-e2e test-browser screenshots clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -32,21 +32,25 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml launcher/pyproject.toml $(SERVICES
 # One environment per service holding only that service's declared dependencies:
 # its tests pass there, which proves it imports nothing of the others.
 .venvs/%/.synced: $(UV) uv.lock services/%/pyproject.toml
-	UV_PROJECT_ENVIRONMENT=.venvs/$* $(UV) sync --package cupcake-$* --locked --exact --python $(PYTHON) --quiet
+	UV_PROJECT_ENVIRONMENT=.venvs/$* $(UV) sync --package cupcake-$* --locked --exact --python $(PYTHON) --quiet --compile-bytecode
+	@touch $@
+
+.venvs/chassis/.synced: $(UV) uv.lock libs/chassis/pyproject.toml
+	UV_PROJECT_ENVIRONMENT=.venvs/chassis $(UV) sync --package cupcake-chassis --locked --exact --python $(PYTHON) --quiet --compile-bytecode
 	@touch $@
 
 install: $(VENV)/.synced ## install everything (done by the other targets when needed)
 
 up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops it)
-	$(BIN)/cupcake-lab up
+	$(BIN)/cupcake-lab up --chaos
 
-test: lint test-services unit-launcher test-contract test-e2e ## every test suite
+test: lint test-chassis test-services unit-launcher test-contract test-e2e test-browser ## every test suite
 	@echo "make test: all suites passed"
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy services/bodies/src services/frostings/src services/toppings/src launcher/src
+	$(BIN)/mypy services/bodies/src services/frostings/src services/toppings/src launcher/src libs/chassis/src
 
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -57,6 +61,9 @@ test-services: $(addprefix test-,$(SERVICES)) ## each service's own tests, each 
 $(addprefix test-,$(SERVICES)): test-%: .venvs/%/.synced
 	cd services/$* && ../../.venvs/$*/bin/pytest $(PYTEST_FLAGS)
 
+test-chassis: .venvs/chassis/.synced ## the service chassis library, in its own environment
+	cd libs/chassis && ../../.venvs/chassis/bin/pytest $(PYTEST_FLAGS)
+
 unit-launcher: install ## the launcher's unit tests
 	cd launcher && ../$(BIN)/pytest $(PYTEST_FLAGS)
 
@@ -65,6 +72,12 @@ test-contract: install ## cross-service contract tests (peers run in-process)
 
 test-e2e: install ## end-to-end tests against a real lab started by the launcher
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/e2e
+
+test-browser: install ## the lab page in a real Chromium (skipped without /usr/bin/chromium, except in CI)
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/browser
+
+screenshots: test-browser ## refresh the README's screenshots of the lab page from a browser test run
+	cp test-results/screenshots/*.png docs/images/
 
 clean: ## remove the environments and the local lab's state
 	rm -rf .venv .venvs .lab

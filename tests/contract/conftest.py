@@ -50,7 +50,7 @@ def toppings_app(tmp_path_factory: pytest.TempPathFactory) -> WsgiApp:
 
 
 @pytest.fixture(scope="session")
-def bodies_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WsgiApp]:
+def bodies_app(tmp_path_factory: pytest.TempPathFactory) -> WsgiApp:
     """The real bodies app (Django) on a migrated SQLite file."""
     state = tmp_path_factory.mktemp("bodies")
     with pytest.MonkeyPatch.context() as env:
@@ -70,7 +70,10 @@ def bodies_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WsgiApp]:
 
         django.setup()
         call_command("migrate", verbosity=0, interactive=False)
-        yield get_wsgi_application()
+        application = get_wsgi_application()
+    # Django has read its settings: the environment goes back as it was, so that
+    # processes started later in the session (the e2e labs) do not inherit it.
+    return application
 
 
 @pytest.fixture

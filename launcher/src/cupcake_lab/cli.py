@@ -7,6 +7,7 @@ import json
 import signal
 import sys
 import time
+from dataclasses import replace
 from types import FrameType
 
 import httpx
@@ -55,6 +56,11 @@ def _print_welcome(printer: LinePrinter, settings: LabSettings, seconds: float) 
     token_file = settings.state_dir / "admin-token"
     printer.lab_line(f"admin token:   {token_file}  (Authorization: Bearer …)")
     printer.lab_line("try: cupcake-lab status | cupcake-lab kill toppings | ... start toppings")
+    if settings.extra_env.get("CUPCAKE_CHAOS") == "1":
+        example = f"curl -X PUT {settings.base_url('toppings')}/_chaos"
+        printer.lab_line(f"chaos is on: {example} -H 'Authorization: Bearer …' \\", "magenta")
+        body = """-H 'Content-Type: application/json' -d '{"down": true}'"""
+        printer.lab_line(f"      {body}", "magenta")
     printer.lab_line("Ctrl-C stops the lab.")
 
 
@@ -175,7 +181,12 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``cupcake-lab``."""
     parser = argparse.ArgumentParser(prog="cupcake-lab", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("up", help="start the lab and show its logs until Ctrl-C")
+    up = commands.add_parser("up", help="start the lab and show its logs until Ctrl-C")
+    up.add_argument(
+        "--chaos",
+        action="store_true",
+        help="enable /_chaos on every service (fault injection, for the local lab only)",
+    )
     status = commands.add_parser("status", help="a table of each service's health")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
     for action in ACTIONS:
@@ -189,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings()
     if args.command == "up":
+        if args.chaos:
+            settings = replace(settings, extra_env={**settings.extra_env, "CUPCAKE_CHAOS": "1"})
         return command_up(settings)
     if args.command == "status":
         return command_status(settings, as_json=args.json)

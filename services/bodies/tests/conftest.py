@@ -1,7 +1,12 @@
 """Fixtures shared by unit and integration tests."""
 
+from collections.abc import Iterator
+
 import pytest
 from pytest_django import Settings
+
+from bodies.assembler.upstream import Upstreams, upstreams_create
+from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers
 
 ADMIN_TOKEN = "test-admin-token"
 
@@ -17,3 +22,22 @@ def admin_token(settings: Settings) -> str:
 def auth(admin_token: str) -> dict[str, str]:
     """Request headers that carry the admin bearer token."""
     return {"Authorization": f"Bearer {admin_token}"}
+
+
+@pytest.fixture
+def peers() -> FakePeers:
+    """Fake frostings and toppings services, healthy until the test breaks them."""
+    return FakePeers()
+
+
+@pytest.fixture
+def upstreams(peers: FakePeers) -> Iterator[Upstreams]:
+    """Peer clients whose transport is the fakes."""
+    built = upstreams_create(
+        frostings_url=FROSTINGS_URL,
+        toppings_url=TOPPINGS_URL,
+        timeout=1.0,
+        transport=peers.transport,
+    )
+    yield built
+    built.close()

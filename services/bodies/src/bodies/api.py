@@ -5,6 +5,7 @@ from typing import Any
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
+from bodies.assembler.api import router as assembler_router
 from bodies.catalogue.api import router as catalogue_router
 from bodies.core.api_errors import api_errors_install
 from bodies.core.json_body import JsonObjectParser
@@ -25,7 +26,8 @@ class BodiesAPI(NinjaAPI):
 
 
 def api_create() -> NinjaAPI:
-    """Build the API: the probes at the root, the catalogue under /api/v1/bodies.
+    """Build the API: the probes at the root, the catalogue under /api/v1/bodies, the
+    assembler (composition, baking, gallery) beside it under /api/v1.
 
     It is mounted at the site root so that /healthz and /readyz are operations of the
     same OpenAPI document as the catalogue; the document itself is at /api/v1/openapi.json.
@@ -43,4 +45,5 @@ def api_create() -> NinjaAPI:
     api_errors_install(api)
     api.add_router("", probes_router)
     api.add_router("/api/v1/bodies", catalogue_router)
+    api.add_router("/api/v1", assembler_router)
     return api

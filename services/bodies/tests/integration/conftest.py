@@ -19,9 +19,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
-from pytest_django import DjangoDbBlocker
+from pytest_django import DjangoDbBlocker, Settings
 
 from bodies.config.database import database_config
+from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers
 from integration.helpers import catalogue_rows
 
 TEST_DATABASE_URL = os.environ.get("CUPCAKE_TEST_DATABASE_URL")
@@ -123,3 +124,12 @@ def client(database: None) -> Client:
 def seeded_rows(database: None) -> list[tuple[str, str, str, str]]:
     """The catalogue as the migrations seeded it, to compare with after a refused write."""
     return catalogue_rows()
+
+
+@pytest.fixture
+def fake_peers(peers: FakePeers, settings: Settings) -> FakePeers:
+    """The app's peer clients reach the fake frostings and toppings for this test."""
+    settings.FROSTINGS_URL = FROSTINGS_URL
+    settings.TOPPINGS_URL = TOPPINGS_URL
+    settings.UPSTREAM_TRANSPORT = peers.transport
+    return peers

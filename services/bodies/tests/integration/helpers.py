@@ -1,9 +1,11 @@
-"""Helpers of the integration tests: the seeded catalogue and problem checks."""
+"""Helpers of the integration tests: the seeded catalogue, problem checks, baking."""
 
+import json
 from typing import Any
 
 from django.http import HttpResponse
 
+from bodies.assembler.models import Cupcake, IdempotencyRecord
 from bodies.catalogue.models import Body
 
 # docs/DESIGN.md: the bodies a fresh database holds, sorted by slug.
@@ -28,3 +30,20 @@ def problem_of(response: HttpResponse, status: int) -> dict[str, Any]:
     assert {"type", "title", "status", "detail"} <= set(problem)
     assert "Traceback" not in response.content.decode()
     return problem
+
+
+CUPCAKE = {"body": "vanilla", "frosting": "strawberry", "topping": "cherry"}
+
+
+def bake(client: Any, payload: Any = None, *, key: str | None = None, **kwargs: Any) -> Any:
+    """POST a cupcake as JSON (``CUPCAKE`` by default), with an Idempotency-Key if given."""
+    headers = {"Idempotency-Key": key} if key is not None else {}
+    body = json.dumps(CUPCAKE if payload is None else payload)
+    return client.post(
+        "/api/v1/cupcakes", body, content_type="application/json", headers=headers, **kwargs
+    )
+
+
+def stored_counts() -> tuple[int, int]:
+    """How many cupcakes and idempotency records the database holds."""
+    return Cupcake.objects.count(), IdempotencyRecord.objects.count()

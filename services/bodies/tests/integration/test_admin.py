@@ -1,10 +1,11 @@
-"""The Django admin at /admin/: served with its static files, editing bodies by the same rules."""
+"""The Django admin at /admin/: its static files, bodies edited by the API's rules, cupcakes."""
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from integration.helpers import catalogue_rows
+from fakes import FakePeers
+from integration.helpers import CUPCAKE, bake, catalogue_rows, stored_counts
 
 pytestmark = pytest.mark.integration
 
@@ -76,3 +77,31 @@ def test_the_admin_keeps_a_slug_once_the_body_exists(admin_client: Client) -> No
 
     assert response.status_code == 302
     assert Body.objects.get(pk=vanilla.pk).slug == "vanilla"
+
+
+def test_a_superuser_sees_the_baked_cupcakes_with_their_layers(
+    admin_client: Client, fake_peers: FakePeers
+) -> None:
+    cupcake = bake(admin_client, {**CUPCAKE, "name": "Pink <b>Dream</b>"}).json()
+
+    page = admin_client.get("/admin/assembler/cupcake/")
+
+    assert page.status_code == 200
+    assert b"Pink &lt;b&gt;Dream&lt;/b&gt;" in page.content
+    for layer in ("body", "frosting", "topping"):
+        assert cupcake[layer]["image_url"].encode() in page.content
+
+
+def test_cupcakes_are_not_added_or_changed_in_the_admin(
+    admin_client: Client, fake_peers: FakePeers
+) -> None:
+    cupcake_id = bake(admin_client).json()["id"]
+    before = stored_counts()
+
+    added = admin_client.post("/admin/assembler/cupcake/add/", {"name": "Sneaky"})
+    changed = admin_client.post(f"/admin/assembler/cupcake/{cupcake_id}/change/", {"name": "X"})
+
+    assert added.status_code == 403
+    assert changed.status_code == 403
+    assert stored_counts() == before
+    assert admin_client.get(f"/admin/assembler/cupcake/{cupcake_id}/change/").status_code == 200

@@ -14,9 +14,12 @@ from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 from pytest_django import Settings
 
+from fakes import FakePeers
+
 pytestmark = pytest.mark.integration
 
 NEW = {"slug": "lemon", "name": "Lemon", "color": "#f7e36b"}
+CUPCAKE = {"body": "vanilla", "frosting": "strawberry", "topping": "cherry"}
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,6 @@ class Call:
 
 
 CALLS = [
-    Call("GET", "/", 200),
     Call("GET", "/healthz", 200),
     Call("GET", "/readyz", 200),
     Call("GET", "/api/v1/bodies", 200),
@@ -62,6 +64,27 @@ CALLS = [
     Call("DELETE", "/api/v1/bodies/vanilla", 204),
     Call("DELETE", "/api/v1/bodies/lemon", 404),
     Call("DELETE", "/api/v1/bodies/vanilla", 401, token=None),
+    Call("GET", "/api/v1/cupcake", 200),
+    Call("GET", "/api/v1/cupcake?body=vanilla&frosting=strawberry&topping=cherry", 200),
+    Call("GET", "/api/v1/cupcake?body=vanilla&colour=red", 400),
+    Call("GET", "/api/v1/cupcake?body=Vanilla!", 422),
+    Call("GET", "/api/v1/cupcake?body=carrot-cake&frosting=neon-blue", 422),
+    Call("GET", "/api/v1/cupcake?body=sponge", 422),
+    Call("POST", "/api/v1/cupcakes", 201, CUPCAKE, token=None),
+    Call("POST", "/api/v1/cupcakes", 201, CUPCAKE, headers={"Idempotency-Key": "k-1"}),
+    Call("POST", "/api/v1/cupcakes", 422, {**CUPCAKE, "topping": "sprinkles"}),
+    Call("POST", "/api/v1/cupcakes", 422, {**CUPCAKE, "topping": "gum"}),
+    Call("POST", "/api/v1/cupcakes", 422, {**CUPCAKE, "name": "x" * 61}),
+    Call("POST", "/api/v1/cupcakes", 400, CUPCAKE, headers={"Idempotency-Key": ""}),
+    Call("POST", "/api/v1/cupcakes", 400, raw="{"),
+    Call("POST", "/api/v1/cupcakes", 415, raw="body=vanilla", content_type="text/plain"),
+    Call("POST", "/api/v1/cupcakes", 413, {**CUPCAKE, "name": "x" * 70_000}),
+    Call("GET", "/api/v1/cupcakes", 200),
+    Call("GET", "/api/v1/cupcakes?page=2&page_size=1", 200),
+    Call("GET", "/api/v1/cupcakes?page=0", 422),
+    Call("GET", "/api/v1/cupcakes?sort=name", 400),
+    Call("GET", "/api/v1/cupcakes/not-a-uuid", 404),
+    Call("GET", "/api/v1/cupcakes/6f0c1e8e-4b8a-4a43-9a57-0e4e3f1d2c3b", 404),
 ]
 
 
@@ -105,7 +128,7 @@ def answered(call: Call) -> MockRequest:
     Django's own request cannot stand in here for a refused over-sized body, whose
     body Django will not read, by design.
     """
-    return MockRequest("http://testserver", call.method.lower(), call.path)
+    return MockRequest("http://testserver", call.method.lower(), call.path.partition("?")[0])
 
 
 def test_the_openapi_document_is_valid_openapi_3(openapi_document: dict[str, Any]) -> None:
@@ -122,7 +145,6 @@ def test_the_document_describes_every_endpoint(openapi_document: dict[str, Any])
     }
 
     assert operations == {
-        ("GET", "/"),
         ("GET", "/healthz"),
         ("GET", "/readyz"),
         ("GET", "/api/v1/bodies"),
@@ -132,12 +154,21 @@ def test_the_document_describes_every_endpoint(openapi_document: dict[str, Any])
         ("PATCH", "/api/v1/bodies/{slug}"),
         ("DELETE", "/api/v1/bodies/{slug}"),
         ("GET", "/api/v1/bodies/{slug}/image.svg"),
+        ("GET", "/api/v1/cupcake"),
+        ("POST", "/api/v1/cupcakes"),
+        ("GET", "/api/v1/cupcakes"),
+        ("GET", "/api/v1/cupcakes/{cupcake_id}"),
     }
 
 
 @pytest.mark.parametrize("call", CALLS, ids=str)
 def test_every_answer_matches_the_document(
-    client: Client, openapi: OpenAPI, admin_token: str, settings: Settings, call: Call
+    client: Client,
+    openapi: OpenAPI,
+    admin_token: str,
+    settings: Settings,
+    fake_peers: FakePeers,
+    call: Call,
 ) -> None:
     response = perform(client, call, admin_token, settings)
 
@@ -184,3 +215,58 @@ def test_answers_outside_the_operations_are_documented_problems(
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
     OAS31Validator(openapi_document["components"]["schemas"]["Problem"]).validate(response.json())
+
+
+def test_composition_with_a_peer_down_matches_the_document(
+    client: Client, openapi: OpenAPI, fake_peers: FakePeers
+) -> None:
+    fake_peers.set("toppings", "down")
+
+    response = client.get("/api/v1/cupcake?body=vanilla&frosting=strawberry&topping=cherry")
+
+    assert response.json()["services"]["toppings"]["status"] == "unavailable"
+    openapi.validate_response(
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+    )
+
+
+def test_a_bake_while_a_rule_owner_is_down_matches_the_document(
+    client: Client, openapi: OpenAPI, fake_peers: FakePeers
+) -> None:
+    fake_peers.set("frostings", "timeout")
+
+    response = client.post("/api/v1/cupcakes", CUPCAKE, content_type="application/json")
+
+    assert response.status_code == 503
+    openapi.validate_response(
+        MockRequest("http://testserver", "post", "/api/v1/cupcakes"),
+        DjangoOpenAPIResponse(response),
+    )
+
+
+def test_a_cupcake_its_replay_and_its_304_match_the_document(
+    client: Client, openapi: OpenAPI, fake_peers: FakePeers
+) -> None:
+    key = {"Idempotency-Key": "contract"}
+    baked = client.post("/api/v1/cupcakes", CUPCAKE, content_type="application/json", headers=key)
+    replayed = client.post(
+        "/api/v1/cupcakes", CUPCAKE, content_type="application/json", headers=key
+    )
+    read = client.get(baked["Location"].removeprefix("http://127.0.0.1:8000"))
+    not_modified = client.get(read.wsgi_request.path, headers={"If-None-Match": read["ETag"]})
+
+    assert [
+        baked.status_code,
+        replayed.status_code,
+        read.status_code,
+        not_modified.status_code,
+    ] == [
+        201,
+        201,
+        200,
+        304,
+    ]
+    for response in (baked, replayed, read, not_modified):
+        openapi.validate_response(
+            DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+        )

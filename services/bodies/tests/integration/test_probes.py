@@ -1,4 +1,4 @@
-"""Probes and the migrate command: /healthz, /readyz, the index, bodies-manage migrate."""
+"""Probes and the migrate command: /healthz, /readyz, bodies-manage migrate."""
 
 import sys
 from pathlib import Path
@@ -62,10 +62,3 @@ def test_bodies_manage_migrate_builds_and_seeds_a_fresh_database(
 
     assert [row[:2] for row in catalogue_rows()] == SEEDED_CATALOGUE
     assert Client().get("/readyz").status_code == 200
-
-
-def test_the_index_links_to_the_services_endpoints(client: Client) -> None:
-    links = client.get("/").json()["links"]
-
-    for path in links.values():
-        assert client.get(path, follow=True).status_code == 200, path

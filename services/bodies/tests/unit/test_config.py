@@ -1,11 +1,13 @@
-"""Configuration helpers: the generated secret key and database settings from a URL."""
+"""Configuration helpers: the generated secret key, database settings from a URL, seconds."""
 
 import stat
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from bodies.config.database import SQLITE_OPTIONS, database_config
+from bodies.config.env import seconds_from_env
 from bodies.config.secret_key import SECRET_KEY_FILE_NAME, secret_key_load
 
 pytestmark = pytest.mark.unit
@@ -45,3 +47,25 @@ def test_other_databases_get_no_sqlite_options() -> None:
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["NAME"] == "bodies"
     assert not set(SQLITE_OPTIONS) & set(config.get("OPTIONS", {}))
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [(None, 1.0), ("", 1.0), ("2.5", 2.5), (" 0.2 ", 0.2)])
+def test_seconds_are_read_from_the_environment_with_a_default(
+    monkeypatch: pytest.MonkeyPatch, raw: str | None, seconds: float
+) -> None:
+    if raw is None:
+        monkeypatch.delenv("UPSTREAM_TIMEOUT", raising=False)
+    else:
+        monkeypatch.setenv("UPSTREAM_TIMEOUT", raw)
+
+    assert seconds_from_env("UPSTREAM_TIMEOUT", default=1.0) == seconds
+
+
+@pytest.mark.parametrize("raw", ["soon", "0", "-1", "nan", "inf"])
+def test_seconds_that_are_not_a_positive_number_stop_the_service(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
+    monkeypatch.setenv("UPSTREAM_TIMEOUT", raw)
+
+    with pytest.raises(ImproperlyConfigured, match="UPSTREAM_TIMEOUT"):
+        seconds_from_env("UPSTREAM_TIMEOUT", default=1.0)

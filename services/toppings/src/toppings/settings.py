@@ -20,6 +20,9 @@ ADMIN_TOKEN = "toppings.admin_token"
 PUBLIC_URL = "toppings.public_url"
 MAX_BODY = "toppings.max_body_bytes"
 RESPONSE_VALIDATION = "pyramid_openapi3.enable_response_validation"
+STATE_DIR = "toppings.state_dir"
+CHAOS_ENABLED = "toppings.chaos_enabled"
+REQUEST_DEADLINE = "toppings.request_deadline"
 
 
 def default_database_url() -> str:
@@ -40,6 +43,11 @@ def load_settings(
         ADMIN_TOKEN: env.get("CUPCAKE_ADMIN_TOKEN") or None,
         PUBLIC_URL: (env.get("PUBLIC_URL") or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/"),
         MAX_BODY: MAX_BODY_BYTES,
+        STATE_DIR: Path(env.get("CUPCAKE_STATE_DIR") or Path.cwd() / ".lab"),
+        # /_chaos exists only in a lab started with chaos enabled (the local one).
+        CHAOS_ENABLED: env.get("CUPCAKE_CHAOS") == "1",
+        # The most time a request may take when its caller sets no deadline.
+        REQUEST_DEADLINE: float(env.get("REQUEST_DEADLINE") or 5.0),
         # Response validation costs time on every request: tests switch it on.
         RESPONSE_VALIDATION: False,
         "tm.manager_hook": "pyramid_tm.explicit_manager",

@@ -5,13 +5,15 @@
 
 from __future__ import annotations
 
-from pyramid.router import Router
+from cupcake_chassis.deadline import WsgiApp
 
 from . import main
 from .logs import configure_logging
+from .middleware import middleware_wrap
 
 
-def make_app() -> Router:
+def make_app() -> WsgiApp:
     """Build the application from the environment (see ``toppings.settings``)."""
     configure_logging()
-    return main({})
+    router = main({})
+    return middleware_wrap(router, router.registry.settings)

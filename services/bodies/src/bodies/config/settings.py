@@ -7,7 +7,10 @@ so that ``bodies-manage migrate`` and granian run with no configuration at all.
 import os
 from pathlib import Path
 
+import httpx
+
 from bodies.config.database import database_config
+from bodies.config.env import seconds_from_env
 from bodies.config.secret_key import secret_key_load
 
 STATE_DIR = Path(os.environ.get("CUPCAKE_STATE_DIR") or Path.cwd() / ".lab")
@@ -31,6 +34,13 @@ CUPCAKE_ADMIN_TOKEN = os.environ.get("CUPCAKE_ADMIN_TOKEN") or None
 # Public base URL of this service, the prefix of every image_url and Location.
 PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
 
+# The peers the assembler calls, and how long one call to them may take, in seconds.
+FROSTINGS_URL = (os.environ.get("FROSTINGS_URL") or "http://127.0.0.1:5000").rstrip("/")
+TOPPINGS_URL = (os.environ.get("TOPPINGS_URL") or "http://127.0.0.1:6500").rstrip("/")
+UPSTREAM_TIMEOUT = seconds_from_env("UPSTREAM_TIMEOUT", default=1.0)
+# The httpx transport under the peer clients: None is the network; tests put a MockTransport here.
+UPSTREAM_TRANSPORT: httpx.BaseTransport | None = None
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -40,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "bodies.catalogue",
+    "bodies.assembler",
 ]
 
 MIDDLEWARE = [
@@ -101,5 +112,7 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         # 4xx are already in the request log line; keep django.request for server errors.
         "django.request": {"level": "ERROR"},
+        # httpx logs every outbound request at INFO; the assembler logs the failed ones itself.
+        "httpx": {"level": "WARNING"},
     },
 }

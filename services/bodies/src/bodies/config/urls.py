@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from bodies.api import api_create
+from bodies.assembler.page import lab_page
 
 # Django-level errors (unknown paths, bad requests, crashes) answer problem+json too.
 handler400 = "bodies.core.error_views.bad_request"
@@ -15,5 +16,6 @@ api = api_create()
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", lab_page, name="lab_page"),
     path("", api.urls),
 ]

@@ -1,4 +1,4 @@
-"""The service's own endpoints: an index of links, liveness and readiness probes."""
+"""The service's own endpoints: liveness and readiness probes."""
 
 from typing import Literal
 
@@ -10,13 +10,6 @@ from bodies.core.readiness import readiness_checks
 router = Router(tags=["service"])
 
 NO_STORE = "no-store"
-
-
-class Links(Schema):
-    """Where to go from the index."""
-
-    service: str
-    links: dict[str, str]
 
 
 class Health(Schema):
@@ -37,22 +30,6 @@ class Readiness(Schema):
 
     status: Literal["ok", "fail"]
     checks: dict[str, Check]
-
-
-@router.get("/", response=Links, operation_id="index", summary="Links to the service's endpoints")
-def index(request: HttpRequest) -> Links:
-    """List the service's main URLs."""
-    return Links(
-        service="bodies",
-        links={
-            "bodies": "/api/v1/bodies",
-            "openapi": "/api/v1/openapi.json",
-            "docs": "/api/v1/docs",
-            "health": "/healthz",
-            "ready": "/readyz",
-            "admin": "/admin/",
-        },
-    )
 
 
 @router.get("/healthz", response=Health, operation_id="healthz", summary="Liveness probe")

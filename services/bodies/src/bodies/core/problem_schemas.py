@@ -29,7 +29,14 @@ class ValidationProblem(Problem):
     errors: list[FieldError]
 
 
-PROBLEM_SCHEMA_NAMES = {Problem.__name__, ValidationProblem.__name__}
+def problem_schema_names() -> set[str]:
+    """Return the names of Problem and of every schema derived from it, in any app."""
+    names, pending = set(), [Problem]
+    while pending:
+        schema = pending.pop()
+        names.add(schema.__name__)
+        pending.extend(schema.__subclasses__())
+    return names
 
 
 def problem_media_types_apply(openapi: dict[str, Any]) -> None:
@@ -38,10 +45,11 @@ def problem_media_types_apply(openapi: dict[str, Any]) -> None:
     django-ninja declares every response with its renderer's media type (JSON); this
     moves the ones whose schema is a problem to the problem media type.
     """
+    problem_names = problem_schema_names()
     for operations in openapi["paths"].values():
         for operation in operations.values():
             for response in operation.get("responses", {}).values():
                 content = response.get("content", {})
                 schema_ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
-                if schema_ref.rpartition("/")[2] in PROBLEM_SCHEMA_NAMES:
+                if schema_ref.rpartition("/")[2] in problem_names:
                     content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")

@@ -1,0 +1,41 @@
+"""What one outbound call did: the record the page's wire panel and the logs show."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call to an upstream service, as it happened."""
+
+    service: str
+    method: str
+    path: str
+    status: int | None
+    ms: float
+    cache: str  # miss, hit, revalidated or stale
+    error: str | None = None
+    attempts: int = 1
+    budget_ms: int | None = None  # the deadline sent downstream
+    breaker: str = "closed"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The call as JSON-ready data."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a resilient GET produced: data (perhaps stale), or the reason there is none."""
+
+    call: Call
+    status_code: int | None
+    data: Any = None
+    stale: bool = False
+
+    @property
+    def available(self) -> bool:
+        """Whether there is an answer to use (fresh or stale)."""
+        return self.status_code is not None

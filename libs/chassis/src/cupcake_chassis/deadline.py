@@ -1,0 +1,84 @@
+"""Deadlines: how long a request may take, carried from caller to callee.
+
+The front door gives each request a budget. Every outbound call takes its timeout from
+what is left and tells the next service, in the ``Request-Deadline-Ms`` header, how many
+milliseconds remain; that service adopts the smaller of it and its own budget. A request
+arriving with no time left is refused at once: its caller has already given up.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from cupcake_chassis.problems import StartResponse, problem_response
+
+DEADLINE_HEADER = "Request-Deadline-Ms"
+_WSGI_HEADER = "HTTP_" + DEADLINE_HEADER.upper().replace("-", "_")
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A moment, on the monotonic clock, by which the current request must be answered."""
+
+    expires_at: float
+    budget: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        """The deadline ``seconds`` from now."""
+        return cls(expires_at=time.monotonic() + seconds, budget=seconds)
+
+    def remaining(self) -> float:
+        """Seconds left (negative once passed)."""
+        return self.expires_at - time.monotonic()
+
+    def header_value(self) -> str:
+        """What to send downstream: the milliseconds left, never negative."""
+        return str(max(0, int(self.remaining() * 1000)))
+
+
+_current: ContextVar[Deadline | None] = ContextVar("cupcake_deadline", default=None)
+
+
+def current_deadline() -> Deadline | None:
+    """The deadline of the request being served in this context, if any."""
+    return _current.get()
+
+
+def parse_deadline_ms(raw: str | None) -> float | None:
+    """Seconds from a ``Request-Deadline-Ms`` value; None when absent or not a number."""
+    if raw is None or not raw.strip().isdigit():
+        return None
+    return int(raw.strip()) / 1000
+
+
+class DeadlineMiddleware:
+    """Gives every request a deadline: the caller's, capped by ``default_seconds``."""
+
+    def __init__(self, app: WsgiApp, *, default_seconds: float) -> None:
+        self.app = app
+        self.default_seconds = default_seconds
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        """Serve the request under its deadline; refuse it if the caller has none left."""
+        asked = parse_deadline_ms(environ.get(_WSGI_HEADER))
+        budget = self.default_seconds if asked is None else min(asked, self.default_seconds)
+        if budget <= 0:
+            return problem_response(
+                start_response,
+                504,
+                "the caller's deadline had passed when the request arrived",
+                kind="deadline-exceeded",
+            )
+        deadline = Deadline.after(budget)
+        environ["cupcake.deadline"] = deadline
+        token = _current.set(deadline)
+        try:
+            return self.app(environ, start_response)
+        finally:
+            _current.reset(token)

@@ -1,0 +1,46 @@
+"""The transport layers under the resilient client: a circuit breaker around the network."""
+
+from __future__ import annotations
+
+import httpx
+import pybreaker
+
+
+class UpstreamFailed(Exception):
+    """The upstream answered, but not usefully: a 5xx, or a 200 that is not JSON."""
+
+    def __init__(self, reason: str, status: int) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class BreakerTransport(httpx.BaseTransport):
+    """Sends through ``inner`` under a circuit breaker; 5xx and non-JSON 200s count as failures.
+
+    It sits below the HTTP cache, so fresh cached answers are served even while the
+    breaker is open; only calls that must reach the network meet it.
+    """
+
+    def __init__(self, inner: httpx.BaseTransport, breaker: pybreaker.CircuitBreaker) -> None:
+        self.inner = inner
+        self.breaker = breaker
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Send ``request`` unless the breaker is open (then CircuitBreakerError at once)."""
+        response: httpx.Response = self.breaker.call(self._send, request)
+        return response
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        if response.status_code >= 500:
+            response.close()
+            raise UpstreamFailed(f"answered {response.status_code}", response.status_code)
+        content_type = response.headers.get("content-type", "")
+        if response.status_code == 200 and "json" not in content_type:
+            response.close()
+            raise UpstreamFailed(f"answered 200 with {content_type or 'no'} content", 200)
+        return response
+
+    def close(self) -> None:
+        """Close the network transport."""
+        self.inner.close()

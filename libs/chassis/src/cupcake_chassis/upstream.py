@@ -1,0 +1,214 @@
+"""A resilient GET to one upstream service: deadline, retries, circuit breaker, cache, stale.
+
+Layers, outermost first:
+
+1. the deadline of the request being served bounds every attempt and is sent downstream;
+2. retries (stamina) for failures worth retrying, with jittered backoff, within the deadline;
+3. an RFC 9111 HTTP cache (hishel) honouring the upstream's Cache-Control and ETag;
+4. a circuit breaker (pybreaker) per upstream, below the cache;
+5. the network.
+
+When all of that fails, the last good answer is served if its ``stale-if-error`` allows,
+marked stale. Nothing here raises for an upstream failure: callers get an Outcome.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pybreaker
+import stamina
+from hishel import CacheOptions, SqliteStorage
+from hishel.httpx import CacheTransport
+
+from cupcake_chassis.calls import Call, Outcome
+from cupcake_chassis.deadline import DEADLINE_HEADER, current_deadline
+from cupcake_chassis.stale import StaleStore
+from cupcake_chassis.transports import BreakerTransport, UpstreamFailed
+
+_RETRYABLE = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, UpstreamFailed)
+
+
+class DeadlineExhausted(Exception):
+    """Too little of the request's deadline is left to call anyone."""
+
+
+@dataclass(frozen=True)
+class UpstreamPolicy:
+    """How patient and how persistent to be with one upstream."""
+
+    timeout: float = 1.0
+    attempts: int = 2
+    breaker_failures: int = 3
+    breaker_reset: float = 2.0
+    min_budget: float = 0.01
+    backoff_initial: float = 0.01
+    backoff_max: float = 0.1
+    backoff_jitter: float = 0.02
+
+
+def _cache_state(response: httpx.Response) -> str:
+    caching = response.extensions.get("caching") or {}
+    if caching.get("from_cache"):
+        return "revalidated" if caching.get("revalidated") else "hit"
+    return "miss"
+
+
+def _error_name(exc: BaseException) -> str:
+    if isinstance(exc, pybreaker.CircuitBreakerError):
+        return "circuit open"
+    if isinstance(exc, DeadlineExhausted):
+        return "deadline exhausted"
+    if isinstance(exc, UpstreamFailed):
+        return str(exc)
+    return type(exc).__name__
+
+
+class ResilientUpstream:
+    """GETs to one upstream service that never hang past the deadline and never raise."""
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        *,
+        policy: UpstreamPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.name = name
+        self.policy = policy or UpstreamPolicy()
+        self.breaker = pybreaker.CircuitBreaker(
+            fail_max=self.policy.breaker_failures,
+            reset_timeout=self.policy.breaker_reset,
+            name=name,
+            throw_new_error_on_trip=False,
+        )
+        self._stale = StaleStore()
+        # An in-memory database per client: the cache lives and dies with the process.
+        storage = SqliteStorage(connection=sqlite3.connect(":memory:", check_same_thread=False))
+        network = BreakerTransport(transport or httpx.HTTPTransport(), self.breaker)
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            transport=CacheTransport(network, storage=storage, rfc=CacheOptions(shared=False)),
+        )
+
+    def get(self, path: str, params: dict[str, str] | None = None) -> Outcome:
+        """GET ``path``: the JSON answer (fresh, cached or stale), or why there is none."""
+        request_path = str(httpx.URL(path, params=params))
+        started = time.perf_counter()
+        attempts = 0
+        budget_ms: int | None = None
+        if self._remaining() < self.policy.min_budget:
+            exhausted = DeadlineExhausted("no time left for this call")
+            return self._fallback(request_path, started, exhausted, attempts, budget_ms)
+        try:
+            for attempt in stamina.retry_context(
+                on=_RETRYABLE,
+                attempts=self.policy.attempts,
+                timeout=self._remaining(),
+                wait_initial=self.policy.backoff_initial,
+                wait_max=self.policy.backoff_max,
+                wait_jitter=self.policy.backoff_jitter,
+            ):
+                with attempt:
+                    attempts += 1
+                    response, budget_ms = self._send(request_path)
+        except (httpx.HTTPError, UpstreamFailed, pybreaker.CircuitBreakerError) as exc:
+            return self._fallback(request_path, started, exc, attempts, budget_ms)
+        except DeadlineExhausted as exc:
+            return self._fallback(request_path, started, exc, attempts, budget_ms)
+        return self._answer(request_path, response, started, attempts, budget_ms)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._client.close()
+
+    def _remaining(self) -> float:
+        deadline = current_deadline()
+        if deadline is None:
+            return self.policy.timeout
+        return min(self.policy.timeout, deadline.remaining())
+
+    def _send(self, request_path: str) -> tuple[httpx.Response, int]:
+        remaining = self._remaining()
+        if remaining < self.policy.min_budget:
+            raise DeadlineExhausted(f"{remaining * 1000:.0f} ms left")
+        budget_ms = int(remaining * 1000)
+        response = self._client.get(
+            request_path,
+            headers={DEADLINE_HEADER: str(budget_ms)},
+            timeout=httpx.Timeout(remaining),
+        )
+        response.read()
+        return response, budget_ms
+
+    def _answer(
+        self,
+        request_path: str,
+        response: httpx.Response,
+        started: float,
+        attempts: int,
+        budget_ms: int | None,
+    ) -> Outcome:
+        try:
+            data: Any = response.json()
+        except ValueError:
+            data = None
+        if response.status_code == 200 and data is not None:
+            self._stale.keep(
+                request_path,
+                data=data,
+                status_code=response.status_code,
+                cache_control=response.headers.get("cache-control", ""),
+            )
+        return Outcome(
+            call=self._call(request_path, started, response.status_code, _cache_state(response),
+                            None, attempts, budget_ms),
+            status_code=response.status_code,
+            data=data,
+        )  # fmt: skip
+
+    def _fallback(
+        self,
+        request_path: str,
+        started: float,
+        exc: BaseException,
+        attempts: int,
+        budget_ms: int | None,
+    ) -> Outcome:
+        error = _error_name(exc)
+        status = exc.status if isinstance(exc, UpstreamFailed) else None
+        kept = self._stale.get(request_path)
+        if kept is not None:
+            data, kept_status = kept
+            call = self._call(request_path, started, status, "stale", error, attempts, budget_ms)
+            return Outcome(call=call, status_code=kept_status, data=data, stale=True)
+        call = self._call(request_path, started, status, "miss", error, attempts, budget_ms)
+        return Outcome(call=call, status_code=None)
+
+    def _call(
+        self,
+        path: str,
+        started: float,
+        status: int | None,
+        cache: str,
+        error: str | None,
+        attempts: int,
+        budget_ms: int | None,
+    ) -> Call:
+        return Call(
+            service=self.name,
+            method="GET",
+            path=path,
+            status=status,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+            cache=cache,
+            error=error,
+            attempts=attempts,
+            budget_ms=budget_ms,
+            breaker=str(self.breaker.current_state),
+        )

@@ -1,0 +1,187 @@
+"""The resilient client: answers, cache, retries, breaker, stale answers and deadlines."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from cupcake_chassis.deadline import DEADLINE_HEADER, Deadline, _current
+from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
+
+from .conftest import ScriptedUpstream, refuse
+
+FAST = UpstreamPolicy(backoff_initial=0.001, backoff_max=0.002, backoff_jitter=0.0)
+
+
+def client(upstream: ScriptedUpstream, policy: UpstreamPolicy = FAST) -> ResilientUpstream:
+    """A resilient client of the scripted upstream."""
+    return ResilientUpstream("toppings", "http://toppings.test", policy=policy,
+                             transport=upstream.transport())  # fmt: skip
+
+
+def test_a_good_answer_is_returned_with_its_call_record(upstream: ScriptedUpstream) -> None:
+    outcome = client(upstream).get("/api/v1/toppings", {"slug": "cherry"})
+    assert outcome.status_code == 200 and not outcome.stale
+    assert outcome.data == {"items": [{"slug": "cherry"}]}
+    assert outcome.call.service == "toppings"
+    assert outcome.call.path == "/api/v1/toppings?slug=cherry"
+    assert outcome.call.cache == "miss" and outcome.call.error is None
+
+
+def test_a_fresh_answer_is_served_from_the_cache(upstream: ScriptedUpstream) -> None:
+    toppings = client(upstream)
+    toppings.get("/api/v1/toppings")
+    again = toppings.get("/api/v1/toppings")
+    assert again.call.cache == "hit" and again.data == {"items": [{"slug": "cherry"}]}
+    assert len(upstream.requests) == 1
+
+
+def test_a_stale_cached_answer_is_revalidated_with_its_etag(upstream: ScriptedUpstream) -> None:
+    def expires_at_once(request: httpx.Request) -> httpx.Response:
+        answer = upstream.catalogue(request)
+        answer.headers["Cache-Control"] = "public, max-age=0, stale-if-error=300"
+        return answer
+
+    upstream.behaviour = expires_at_once
+    toppings = client(upstream)
+    toppings.get("/api/v1/toppings")
+    again = toppings.get("/api/v1/toppings")
+    assert again.call.cache == "revalidated" and again.status_code == 200
+    assert upstream.sent_headers[-1]["if-none-match"] == '"v1"'
+
+
+def test_an_unreachable_upstream_is_retried_then_reported_unavailable(
+    upstream: ScriptedUpstream,
+) -> None:
+    upstream.behaviour = refuse
+    outcome = client(upstream).get("/api/v1/toppings")
+    assert not outcome.available and outcome.data is None
+    assert outcome.call.error == "ConnectError" and outcome.call.attempts == 2
+    assert len(upstream.requests) == 2
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_a_server_error_counts_as_a_failure(upstream: ScriptedUpstream, status: int) -> None:
+    upstream.behaviour = lambda request: httpx.Response(status, json={"status": status})
+    outcome = client(upstream).get("/api/v1/toppings")
+    assert not outcome.available
+    assert outcome.call.status == status and outcome.call.error == f"answered {status}"
+
+
+def test_a_client_error_is_an_answer_not_a_failure(upstream: ScriptedUpstream) -> None:
+    upstream.behaviour = lambda request: httpx.Response(404, json={"status": 404})
+    outcome = client(upstream).get("/api/v1/toppings/nope")
+    assert outcome.status_code == 404 and outcome.data == {"status": 404}
+    assert len(upstream.requests) == 1
+
+
+def test_a_200_that_is_not_json_counts_as_a_failure(upstream: ScriptedUpstream) -> None:
+    upstream.behaviour = lambda request: httpx.Response(200, text="<html>oops</html>")
+    outcome = client(upstream).get("/api/v1/toppings")
+    assert not outcome.available and "text/plain" in str(outcome.call.error)
+
+
+def test_a_fresh_cached_answer_is_served_while_the_upstream_is_down(
+    upstream: ScriptedUpstream,
+) -> None:
+    toppings = client(upstream)
+    toppings.get("/api/v1/toppings")
+    upstream.behaviour = refuse
+    outcome = toppings.get("/api/v1/toppings")
+    assert outcome.call.cache == "hit" and not outcome.stale
+    assert len(upstream.requests) == 1
+
+
+def test_stale_if_error_serves_an_expired_answer_when_the_upstream_is_down(
+    upstream: ScriptedUpstream,
+) -> None:
+    def expires_at_once(request: httpx.Request) -> httpx.Response:
+        answer = upstream.catalogue(request)
+        answer.headers["Cache-Control"] = "public, max-age=0, stale-if-error=300"
+        return answer
+
+    upstream.behaviour = expires_at_once
+    toppings = client(upstream)
+    toppings.get("/api/v1/toppings")
+    upstream.behaviour = refuse
+    outcome = toppings.get("/api/v1/toppings")
+    assert outcome.available and outcome.stale
+    assert outcome.data == {"items": [{"slug": "cherry"}]}
+    assert outcome.call.cache == "stale" and outcome.call.error == "ConnectError"
+
+
+def test_no_stale_answer_without_stale_if_error(upstream: ScriptedUpstream) -> None:
+    upstream.behaviour = lambda request: httpx.Response(
+        200, json={"items": []}, headers={"Cache-Control": "no-store"}
+    )
+    toppings = client(upstream)
+    toppings.get("/api/v1/toppings")
+    upstream.behaviour = refuse
+    assert not toppings.get("/api/v1/toppings").available
+
+
+def test_the_breaker_opens_after_repeated_failures_and_answers_at_once(
+    upstream: ScriptedUpstream,
+) -> None:
+    upstream.behaviour = refuse
+    toppings = client(upstream, UpstreamPolicy(attempts=1, breaker_failures=3))
+    for _ in range(3):
+        toppings.get("/api/v1/toppings")
+    reached = len(upstream.requests)
+    outcome = toppings.get("/api/v1/toppings")
+    assert outcome.call.error == "circuit open" and outcome.call.breaker == "open"
+    assert len(upstream.requests) == reached
+
+
+def test_the_breaker_half_opens_and_closes_when_the_upstream_is_back(
+    upstream: ScriptedUpstream,
+) -> None:
+    upstream.behaviour = refuse
+    toppings = client(upstream, UpstreamPolicy(attempts=1, breaker_failures=2, breaker_reset=0.05))
+    toppings.get("/api/v1/toppings")
+    toppings.get("/api/v1/toppings")
+    assert toppings.breaker.current_state == "open"
+    upstream.behaviour = upstream.catalogue
+    time.sleep(0.06)
+    outcome = toppings.get("/api/v1/toppings")
+    assert outcome.status_code == 200
+    assert toppings.breaker.current_state == "closed"
+
+
+def test_the_remaining_deadline_is_sent_downstream_and_bounds_the_call(
+    upstream: ScriptedUpstream,
+) -> None:
+    token = _current.set(Deadline.after(0.4))
+    try:
+        client(upstream).get("/api/v1/toppings")
+    finally:
+        _current.reset(token)
+    sent = int(upstream.sent_headers[0][DEADLINE_HEADER.lower()])
+    assert 300 < sent <= 400
+
+
+def test_no_call_is_made_once_the_deadline_has_passed(upstream: ScriptedUpstream) -> None:
+    token = _current.set(Deadline.after(-0.1))
+    try:
+        outcome = client(upstream).get("/api/v1/toppings")
+    finally:
+        _current.reset(token)
+    assert not outcome.available and outcome.call.error == "deadline exhausted"
+    assert upstream.requests == []
+
+
+def test_a_timeout_is_reported_without_waiting_past_the_deadline(
+    upstream: ScriptedUpstream,
+) -> None:
+    def hang(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    upstream.behaviour = hang
+    token = _current.set(Deadline.after(0.2))
+    try:
+        outcome = client(upstream).get("/api/v1/toppings")
+    finally:
+        _current.reset(token)
+    assert not outcome.available and outcome.call.error == "ReadTimeout"

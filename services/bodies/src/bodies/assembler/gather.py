@@ -1,0 +1,96 @@
+"""Asking every service at once what a composition needs, and holding what they answered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import DatabaseError
+
+from bodies.assembler.peers import (
+    PeerAnswer,
+    PeerFrosting,
+    PeerFrostingToppings,
+    PeerItem,
+    frosting_toppings_read,
+    frostings_read_all,
+    toppings_read_all,
+)
+from bodies.assembler.pool import executor_get
+from bodies.assembler.schemas import Part
+from bodies.assembler.upstream import Call, Upstreams
+
+BodiesRead = Callable[[], list[Part]]
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """What the three services answered for one composition; ``None`` where one failed."""
+
+    bodies: dict[str, Part] | None
+    bodies_problem: str | None
+    frostings_answer: PeerAnswer[list[PeerFrosting]]
+    paired_answer: PeerAnswer[PeerFrostingToppings] | None
+    toppings_answer: PeerAnswer[list[PeerItem]]
+
+    @property
+    def frostings(self) -> dict[str, PeerFrosting] | None:
+        """Every frosting by slug, or None when frostings is unavailable."""
+        items = self.frostings_answer.value
+        return None if items is None else {item.slug: item for item in items}
+
+    @property
+    def toppings(self) -> dict[str, PeerItem] | None:
+        """Every topping by slug, or None when toppings is unavailable."""
+        items = self.toppings_answer.value
+        return None if items is None else {item.slug: item for item in items}
+
+    @property
+    def calls(self) -> list[Call]:
+        """The peer calls, in the order they were started."""
+        answers = [self.frostings_answer, self.paired_answer, self.toppings_answer]
+        return [answer.call for answer in answers if answer is not None]
+
+    def body_name(self, slug: str) -> str:
+        """The body's name, or its slug while this service's database cannot tell."""
+        return self.bodies[slug].name if self.bodies and slug in self.bodies else slug
+
+    def topping_name(self, slug: str) -> str:
+        """The topping's name, or its slug while toppings cannot tell."""
+        toppings = self.toppings
+        return toppings[slug].name if toppings and slug in toppings else slug
+
+
+def bodies_gather(bodies_read: BodiesRead) -> tuple[dict[str, Part] | None, str | None]:
+    """Read the bodies; a database that does not answer makes them unavailable, not a 500."""
+    try:
+        parts = bodies_read()
+    except DatabaseError as exc:
+        return None, f"the bodies database did not answer ({type(exc).__name__})"
+    return {part.slug: part for part in parts}, None
+
+
+def composition_gather(
+    *, frosting: str | None, upstreams: Upstreams, bodies_read: BodiesRead
+) -> Gathered:
+    """Run the peer calls side by side in the pool while this thread reads the bodies.
+
+    The database is read here, not in the pool: Django's connections belong to the
+    thread that opened them, and the request's thread closes its own when it ends.
+    """
+    pool = executor_get()
+    frostings = pool.submit(frostings_read_all, upstream=upstreams.frostings)
+    paired = (
+        pool.submit(frosting_toppings_read, upstream=upstreams.frostings, slug=frosting)
+        if frosting is not None
+        else None
+    )
+    toppings = pool.submit(toppings_read_all, upstream=upstreams.toppings)
+    bodies, bodies_problem = bodies_gather(bodies_read)
+    return Gathered(
+        bodies=bodies,
+        bodies_problem=bodies_problem,
+        frostings_answer=frostings.result(),
+        paired_answer=paired.result() if paired is not None else None,
+        toppings_answer=toppings.result(),
+    )

@@ -1,0 +1,133 @@
+"""What the assembler reads from frostings and toppings, checked against their contract.
+
+Each read is one ``upstream_get`` whose JSON is validated into a small model. An answer
+of the wrong shape makes the peer ``unavailable``, like a time-out: the assembler never
+trusts, and never crashes on, what another service sends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from bodies.assembler.models import URL_MAX_LENGTH
+from bodies.assembler.upstream import Call, Outcome, Upstream, upstream_get
+from bodies.catalogue import validation
+
+T = TypeVar("T")
+
+
+class PeerItem(BaseModel):
+    """A catalogue item of a peer: the fields every item has (docs/architecture.md)."""
+
+    slug: str = Field(max_length=validation.SLUG_MAX_LENGTH, pattern=validation.SLUG_PATTERN)
+    name: str = Field(max_length=validation.NAME_MAX_LENGTH)
+    description: str = Field(max_length=validation.DESCRIPTION_MAX_LENGTH)
+    color: str = Field(pattern=validation.COLOR_PATTERN)
+    image_url: str = Field(max_length=URL_MAX_LENGTH)
+
+
+class PeerFrosting(PeerItem):
+    """A frosting with its pairings: slugs of the bodies and toppings it goes with."""
+
+    bodies: list[str]
+    toppings: list[str]
+
+
+class PeerFrostingList(BaseModel):
+    """``GET /api/v1/frostings``."""
+
+    items: list[PeerFrosting]
+
+
+class PeerToppingList(BaseModel):
+    """``GET /api/v1/toppings``."""
+
+    items: list[PeerItem]
+
+
+class PeerFrostingToppings(BaseModel):
+    """``GET /api/v1/frostings/{slug}/toppings``: frostings' own view of toppings' health."""
+
+    status: Literal["ok", "degraded"]
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class PeerAnswer(Generic[T]):
+    """A read from a peer: its value, or that the item is missing, or why the peer failed."""
+
+    call: Call
+    value: T | None = None
+    missing: bool = False  # the peer answered 404
+    problem: str | None = None  # "toppings did not answer within 1.0 s"
+
+    @property
+    def available(self) -> bool:
+        """Whether the peer gave a usable answer (a value, or a 404)."""
+        return self.problem is None
+
+
+def answer_from(
+    outcome: Outcome, *, service: str, parse: Callable[[Any], T], item: bool = False
+) -> PeerAnswer[T]:
+    """Turn an outcome into an answer: 200 parsed; 404 ``missing`` when reading one ``item``
+    (elsewhere a 404 means a misconfigured peer); anything else a problem."""
+    if not outcome.available:
+        return PeerAnswer(call=outcome.call, problem=f"{service} {outcome.reason}")
+    if outcome.status_code == 404 and item:
+        return PeerAnswer(call=outcome.call, missing=True)
+    if outcome.status_code != 200:
+        return PeerAnswer(
+            call=outcome.call, problem=f"{service} answered HTTP {outcome.status_code}"
+        )
+    try:
+        value = parse(outcome.data)
+    except ValidationError:
+        return PeerAnswer(
+            call=dataclasses.replace(outcome.call, error="BadShape"),
+            problem=f"{service} answered in a shape the assembler does not know",
+        )
+    return PeerAnswer(call=outcome.call, value=value)
+
+
+def frostings_read_all(*, upstream: Upstream) -> PeerAnswer[list[PeerFrosting]]:
+    """Every frosting with its pairings."""
+    outcome = upstream_get(upstream=upstream, path="/api/v1/frostings")
+    return answer_from(
+        outcome,
+        service=upstream.name,
+        parse=lambda data: PeerFrostingList.model_validate(data).items,
+    )
+
+
+def frosting_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrosting]:
+    """One frosting with its pairings; ``missing`` when frostings has no such frosting."""
+    outcome = upstream_get(upstream=upstream, path=f"/api/v1/frostings/{slug}")
+    return answer_from(outcome, service=upstream.name, parse=PeerFrosting.model_validate, item=True)
+
+
+def frosting_toppings_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrostingToppings]:
+    """The toppings of one frosting as frostings sees them (it asks toppings in turn)."""
+    outcome = upstream_get(upstream=upstream, path=f"/api/v1/frostings/{slug}/toppings")
+    return answer_from(outcome, service=upstream.name, parse=PeerFrostingToppings.model_validate)
+
+
+def toppings_read_all(*, upstream: Upstream) -> PeerAnswer[list[PeerItem]]:
+    """Every topping."""
+    outcome = upstream_get(upstream=upstream, path="/api/v1/toppings")
+    return answer_from(
+        outcome,
+        service=upstream.name,
+        parse=lambda data: PeerToppingList.model_validate(data).items,
+    )
+
+
+def topping_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerItem]:
+    """One topping; ``missing`` when toppings has no such topping."""
+    outcome = upstream_get(upstream=upstream, path=f"/api/v1/toppings/{slug}")
+    return answer_from(outcome, service=upstream.name, parse=PeerItem.model_validate, item=True)

@@ -1,0 +1,157 @@
+"""A fake of the frostings and toppings services behind one httpx.MockTransport.
+
+It serves DESIGN.md's catalogue and pairing table with the real services' JSON shapes,
+and each service can be switched to fail the ways a real one does.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Callable
+from typing import Any, Literal
+
+import httpx
+
+from bodies.assembler.schemas import Part
+
+FROSTINGS_URL = "http://frostings.test"
+TOPPINGS_URL = "http://toppings.test"
+HOSTS = {"frostings.test": "frostings", "toppings.test": "toppings"}
+
+Mode = Literal["ok", "down", "timeout", "error", "garbage", "wrong-shape"]
+
+
+def item(slug: str, name: str, color: str, owner: str, plural: str) -> dict[str, Any]:
+    """A catalogue item as its owner serves it."""
+    return {
+        "slug": slug,
+        "name": name,
+        "description": f"{name}, as the design has it.",
+        "color": color,
+        "image_url": f"http://{owner}.test/api/v1/{plural}/{slug}/image.svg",
+    }
+
+
+def frosting(slug: str, name: str, color: str, bodies: list[str], toppings: list[str]) -> Any:
+    """A frosting with its pairings, sorted like the frostings service sorts them."""
+    return {
+        **item(slug, name, color, "frostings", "frostings"),
+        "bodies": sorted(bodies),
+        "toppings": sorted(toppings),
+    }
+
+
+# DESIGN.md: the pairing table, owned by the frostings service.
+ALL_TOPPINGS = ["sprinkles", "cherry", "flag"]
+FROSTINGS = [
+    frosting("chocolate", "Chocolate", "#5b3a29", ["chocolate", "vanilla"], ALL_TOPPINGS),
+    frosting("neon-blue", "Neon Blue", "#1fb6ff", ["vanilla"], ["flag"]),
+    frosting("strawberry", "Strawberry", "#f7a1c4", ["vanilla"], ["cherry", "flag"]),
+    frosting(
+        "vanilla", "Vanilla", "#fff4d6", ["vanilla", "chocolate", "carrot-cake"], ALL_TOPPINGS
+    ),
+]
+TOPPINGS = [
+    item("cherry", "Cherry", "#c8102e", "toppings", "toppings"),
+    item("flag", "Flag", "#2e7d32", "toppings", "toppings"),
+    item("sprinkles", "Sprinkles", "#ff69b4", "toppings", "toppings"),
+]
+
+
+def problem(status: int, detail: str) -> httpx.Response:
+    """A problem+json answer."""
+    body = {"type": "about:blank", "title": "Not Found", "status": status, "detail": detail}
+    return httpx.Response(status, json=body, headers={"Content-Type": "application/problem+json"})
+
+
+class FakePeers:
+    """Frostings and toppings, in memory, each in a ``Mode`` the test chooses."""
+
+    def __init__(self) -> None:
+        self.modes: dict[str, Mode] = {"frostings": "ok", "toppings": "ok"}
+        self.frostings: list[dict[str, Any]] = copy.deepcopy(FROSTINGS)
+        self.toppings: list[dict[str, Any]] = copy.deepcopy(TOPPINGS)
+        self.requests: list[str] = []
+        # Frostings answers its toppings call degraded, as when its own call to toppings fails.
+        self.chain_broken = False
+        self.before: Callable[[httpx.Request], None] | None = None
+        self._lock = threading.Lock()
+        self.transport = httpx.MockTransport(self.handle)
+
+    def set(self, service: str, mode: Mode) -> None:
+        """Put ``service`` in ``mode``."""
+        self.modes[service] = mode
+
+    def frosting_change(self, slug: str, **changes: Any) -> None:
+        """Edit a frosting, as a catalogue write at its owner would."""
+        next(f for f in self.frostings if f["slug"] == slug).update(changes)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request the way the service it is addressed to would, in its mode."""
+        service = HOSTS[request.url.host]
+        with self._lock:
+            self.requests.append(f"{service} {request.url.path}")
+        if self.before is not None:
+            self.before(request)
+        mode = self.modes[service]
+        if mode == "down":
+            raise httpx.ConnectError("connection refused", request=request)
+        if mode == "timeout":
+            raise httpx.ReadTimeout("timed out", request=request)
+        if mode == "error":
+            return problem(500, "the server failed to answer; this is logged")
+        if mode == "garbage":
+            return httpx.Response(200, text="<html>surprise</html>")
+        if mode == "wrong-shape":
+            return httpx.Response(200, json={"results": "nope", "items": [{"slug": 7}]})
+        if service == "frostings":
+            return self.frostings_answer(request.url.path)
+        return self.toppings_answer(request.url.path)
+
+    def frostings_answer(self, path: str) -> httpx.Response:
+        """The frostings service's reads."""
+        parts = path.removeprefix("/api/v1/frostings").strip("/").split("/")
+        if parts == [""]:
+            return httpx.Response(200, json={"items": self.frostings})
+        found = next((f for f in self.frostings if f["slug"] == parts[0]), None)
+        if found is None:
+            return problem(404, f"no frosting {parts[0]!r}")
+        if parts[1:] == ["toppings"]:
+            return self.frosting_toppings_answer(found)
+        return httpx.Response(200, json=found)
+
+    def frosting_toppings_answer(self, found: dict[str, Any]) -> httpx.Response:
+        """``/frostings/{slug}/toppings``: degraded, as the real one, while toppings fails."""
+        if self.chain_broken or self.modes["toppings"] != "ok":
+            items = [{"slug": slug, "available": False} for slug in found["toppings"]]
+            body = {"items": items, "status": "degraded", "detail": "toppings is unavailable"}
+            return httpx.Response(200, json=body)
+        by_slug = {t["slug"]: t for t in self.toppings}
+        items = [
+            {**by_slug[slug], "available": True}
+            if slug in by_slug
+            else {"slug": slug, "available": False}
+            for slug in found["toppings"]
+        ]
+        return httpx.Response(200, json={"items": items, "status": "ok"})
+
+    def toppings_answer(self, path: str) -> httpx.Response:
+        """The toppings service's reads."""
+        slug = path.removeprefix("/api/v1/toppings").strip("/")
+        if not slug:
+            return httpx.Response(200, json={"items": self.toppings})
+        found = next((t for t in self.toppings if t["slug"] == slug), None)
+        if found is None:
+            return problem(404, f"no topping {slug!r}")
+        return httpx.Response(200, json=found)
+
+
+def body_parts() -> list[Part]:
+    """The bodies of DESIGN.md as the bodies database gives them, sorted by slug."""
+    bodies = [
+        ("carrot-cake", "Carrot Cake", "#d9823b"),
+        ("chocolate", "Chocolate", "#6b3e26"),
+        ("vanilla", "Vanilla", "#f3e5ab"),
+    ]
+    return [Part(**item(slug, name, color, "bodies", "bodies")) for slug, name, color in bodies]

@@ -1,0 +1,44 @@
+"""The chassis middleware around the real app: deadlines honoured, chaos in the local lab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from webtest import TestApp
+
+from toppings import main
+from toppings.middleware import middleware_wrap
+from toppings.settings import CHAOS_ENABLED, REQUEST_DEADLINE, STATE_DIR
+
+from .conftest import TOKEN, _settings
+
+
+def wrapped_app(database_url: str, tmp_path: Path, *, chaos: bool) -> TestApp:
+    """The production stack: the Pyramid app inside the chassis middleware."""
+    settings = _settings(
+        database_url, **{STATE_DIR: tmp_path, CHAOS_ENABLED: chaos, REQUEST_DEADLINE: 5.0}
+    )
+    router = main({}, **settings)
+    return TestApp(middleware_wrap(router, router.registry.settings))
+
+
+def test_a_request_whose_caller_has_given_up_is_refused(database_url: str, tmp_path: Path) -> None:
+    app = wrapped_app(database_url, tmp_path, chaos=False)
+    answer = app.get("/api/v1/toppings", headers={"Request-Deadline-Ms": "0"}, status=504)
+    assert answer.content_type == "application/problem+json"
+    assert app.get("/api/v1/toppings", headers={"Request-Deadline-Ms": "800"}).status_int == 200
+
+
+def test_chaos_control_is_absent_unless_enabled(database_url: str, tmp_path: Path) -> None:
+    app = wrapped_app(database_url, tmp_path, chaos=False)
+    app.get("/_chaos", headers={"Authorization": f"Bearer {TOKEN}"}, status=404)
+
+
+def test_chaos_down_mode_takes_the_whole_service_down(database_url: str, tmp_path: Path) -> None:
+    app = wrapped_app(database_url, tmp_path, chaos=True)
+    admin = {"Authorization": f"Bearer {TOKEN}"}
+    app.put_json("/_chaos", {"down": True}, headers=admin)
+    assert app.get("/healthz", status=503).headers["Retry-After"] == "1"
+    assert app.get("/api/v1/toppings", status=503).json["type"] == "urn:cupcake-lab:problem:chaos"
+    app.delete("/_chaos", headers=admin)
+    assert app.get("/api/v1/toppings").status_int == 200
