@@ -12,7 +12,7 @@ PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
 .PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
-	test-chassis test-contract test-e2e test-browser screenshots clean
+	test-chassis test-contract test-e2e test-failure test-browser bench screenshots clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,13 +44,13 @@ install: $(VENV)/.synced ## install everything (done by the other targets when n
 up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops it)
 	$(BIN)/cupcake-lab up --chaos
 
-test: lint test-chassis test-services unit-launcher test-contract test-e2e test-browser ## every test suite
+test: lint test-chassis test-services unit-launcher test-contract test-e2e test-failure test-browser ## every test suite
 	@echo "make test: all suites passed"
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy services/bodies/src services/frostings/src services/toppings/src launcher/src libs/chassis/src
+	$(BIN)/mypy services/bodies/src services/frostings/src services/toppings/src launcher/src libs/chassis/src bench
 
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -73,8 +73,14 @@ test-contract: install ## cross-service contract tests (peers run in-process)
 test-e2e: install ## end-to-end tests against a real lab started by the launcher
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/e2e
 
+test-failure: install ## DESIGN.md's failure table against real processes: killed, stalled, flaky, slow
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/failure
+
 test-browser: install ## the lab page in a real Chromium (skipped without /usr/bin/chromium, except in CI)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/browser
+
+bench: install ## the benchmark table: ratios measured side by side in one run (needs wrk)
+	$(BIN)/python -m bench $(BENCH_FLAGS)
 
 screenshots: test-browser ## refresh the README's screenshots of the lab page from a browser test run
 	cp test-results/screenshots/*.png docs/images/

@@ -77,27 +77,39 @@ def bodies_app(tmp_path_factory: pytest.TempPathFactory) -> WsgiApp:
 
 
 @pytest.fixture
-def frostings_app(tmp_path: Path, bodies_app: WsgiApp, toppings_app: WsgiApp) -> Flask:
-    """The real frostings app (Flask) on a fresh migrated SQLite file, its peers the real apps."""
+def frostings_factory(
+    tmp_path: Path, bodies_app: WsgiApp, toppings_app: WsgiApp
+) -> Callable[[], Flask]:
+    """Builds real frostings apps (Flask) on this test's migrated SQLite file, the real
+    apps as peers; each new app starts with empty caches."""
     from flask_migrate import upgrade
 
     from frostings import create_app
     from frostings.extensions import MIGRATIONS_DIR
 
     transport = HostRoutingTransport({"bodies.test": bodies_app, "toppings.test": toppings_app})
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'frostings.sqlite3'}",
-            "CUPCAKE_ADMIN_TOKEN": TOKEN,
-            "PUBLIC_URL": FROSTINGS_URL,
-            "BODIES_URL": BODIES_URL,
-            "TOPPINGS_URL": TOPPINGS_URL,
-            "PEER_TRANSPORT": transport,
-        }
-    )
-    with app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR))
-    return app
+    config = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'frostings.sqlite3'}",
+        "CUPCAKE_ADMIN_TOKEN": TOKEN,
+        "PUBLIC_URL": FROSTINGS_URL,
+        "BODIES_URL": BODIES_URL,
+        "TOPPINGS_URL": TOPPINGS_URL,
+        "PEER_TRANSPORT": transport,
+    }
+
+    def build() -> Flask:
+        app = create_app(config)
+        with app.app_context():
+            upgrade(directory=str(MIGRATIONS_DIR))
+        return app
+
+    return build
+
+
+@pytest.fixture
+def frostings_app(frostings_factory: Callable[[], Flask]) -> Flask:
+    """The real frostings app on a fresh database, its peers the real apps."""
+    return frostings_factory()
 
 
 @pytest.fixture

@@ -76,14 +76,14 @@ def lab_env(state_dir: Path, ports: dict[str, int]) -> dict[str, str]:
     return env
 
 
-def start_lab(tmp_path: Path) -> RunningLab:
-    """Start ``cupcake-lab up`` in the background and wait for every service to be ready."""
+def start_lab(tmp_path: Path, *, chaos: bool = False) -> RunningLab:
+    """Start ``cupcake-lab up`` (``--chaos`` if asked) and wait for every service to be ready."""
     ports = {name: free_port() for name in SERVICES}
     env = lab_env(tmp_path / "state", ports)
     output = tmp_path / "lab-output.log"
     with output.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cupcake_lab.cli", "up"],
+            [sys.executable, "-m", "cupcake_lab.cli", "up", *(["--chaos"] if chaos else [])],
             env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )  # fmt: skip
     lab = RunningLab(

@@ -1,4 +1,4 @@
-"""The ``cupcake-lab`` command line: up, status, and stop|start|restart|kill SERVICE."""
+"""The ``cupcake-lab`` command: up, status, and stop|start|restart|kill|pause|resume SERVICE."""
 
 from __future__ import annotations
 

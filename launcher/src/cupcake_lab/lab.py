@@ -16,7 +16,7 @@ from cupcake_lab.readiness import probe
 from cupcake_lab.services import SERVICES, ServiceSpec
 from cupcake_lab.settings import LabSettings, admin_token
 
-ACTIONS = ("stop", "start", "restart", "kill")
+ACTIONS = ("stop", "start", "restart", "kill", "pause", "resume")
 
 
 class PortTaken(Exception):
@@ -115,8 +115,12 @@ class Lab:
                     time.sleep(0.05)
 
     def act(self, name: str, action: str) -> str:
-        """Apply ``action`` (stop, start, restart, kill) to ``name``; return its new state."""
+        """Apply ``action`` (one of ACTIONS) to service ``name``; return its new state."""
         service = self.services[name]
+        if action == "pause":
+            service.pause()
+        if action == "resume":
+            service.resume()
         if action in ("stop", "restart"):
             service.stop()
         if action == "kill":

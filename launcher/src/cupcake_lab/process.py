@@ -216,6 +216,16 @@ class ManagedService:
         self._join_pump()
         self.state = "killed"
 
+    def pause(self) -> None:
+        """Freeze the server and its workers (SIGSTOP): connections are accepted, never answered."""
+        if self.running:
+            self._signal_group(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let a paused server go on (SIGCONT)."""
+        if self.running:
+            self._signal_group(signal.SIGCONT)
+
     def _signal_group(self, signum: signal.Signals) -> None:
         # The group id is our child's PID; the kernel keeps it from being reused while
         # any member lives, so this only ever reaches processes this launcher started.

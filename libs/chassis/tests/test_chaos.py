@@ -100,3 +100,22 @@ def test_settings_are_shared_through_the_file(tmp_path: Path) -> None:
 
 def test_without_chaos_enabled_the_app_is_untouched(tmp_path: Path) -> None:
     assert chaos_wrap(hello, service="x", state_dir=tmp_path, enabled=False, token="t") is hello
+
+
+def test_exempt_paths_are_never_faulted(tmp_path: Path) -> None:
+    app = chaos_wrap(hello, service="bodies", state_dir=tmp_path, enabled=True, token="chaos-token",
+                     exempt=("/api/v1/lab/chaos",))  # fmt: skip
+    service = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://svc.test")
+    service.put("/_chaos", json={"down": True}, headers=TOKEN)
+    assert service.get("/api/v1/lab/chaos").status_code == 200
+    assert service.get("/").status_code == 503
+
+
+def test_exact_exemptions_spare_only_that_path(tmp_path: Path) -> None:
+    app = chaos_wrap(hello, service="bodies", state_dir=tmp_path, enabled=True, token="chaos-token",
+                     exempt=("/static/",), exempt_exact=("/",))  # fmt: skip
+    service = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://svc.test")
+    service.put("/_chaos", json={"down": True}, headers=TOKEN)
+    assert service.get("/").status_code == 200
+    assert service.get("/static/lab.css").status_code == 200
+    assert service.get("/api/v1/cupcake").status_code == 503

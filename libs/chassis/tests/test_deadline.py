@@ -58,3 +58,8 @@ def test_the_deadline_is_gone_after_the_request() -> None:
 )
 def test_deadline_header_values_are_parsed_strictly(raw: str | None, seconds: float | None) -> None:
     assert parse_deadline_ms(raw) == seconds
+
+
+def test_the_budget_received_is_reported_in_server_timing() -> None:
+    answer = serve(1.0).get("/", headers={"Request-Deadline-Ms": "250"})
+    assert answer.headers["server-timing"] == "deadline;dur=250"

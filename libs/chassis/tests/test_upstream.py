@@ -185,3 +185,47 @@ def test_a_timeout_is_reported_without_waiting_past_the_deadline(
     finally:
         _current.reset(token)
     assert not outcome.available and outcome.call.error == "ReadTimeout"
+
+
+def test_revalidate_asks_the_upstream_even_with_a_fresh_answer_cached(
+    upstream: ScriptedUpstream,
+) -> None:
+    toppings = client(upstream)
+    toppings.get("/api/v1/toppings")
+    checked = toppings.get("/api/v1/toppings", revalidate=True)
+    assert len(upstream.requests) == 2 and checked.status_code == 200
+    assert checked.call.cache != "hit"
+
+
+def test_an_answer_without_a_date_still_expires(upstream: ScriptedUpstream) -> None:
+    def one_second(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"items": []}, headers={"Cache-Control": "max-age=1"})
+
+    upstream.behaviour = one_second
+    toppings = client(upstream)
+    toppings.get("/api/v1/toppings")
+    assert toppings.get("/api/v1/toppings").call.cache == "hit"
+    time.sleep(2.05)
+    assert toppings.get("/api/v1/toppings").call.cache == "miss"
+
+
+def test_a_failed_call_still_records_the_budget_it_was_given(upstream: ScriptedUpstream) -> None:
+    upstream.behaviour = refuse
+    token = _current.set(Deadline.after(0.5))
+    try:
+        outcome = client(upstream).get("/api/v1/toppings")
+    finally:
+        _current.reset(token)
+    assert outcome.call.budget_ms is not None and 0 < outcome.call.budget_ms < 500
+
+
+def test_a_half_open_trial_call_gets_only_a_short_timeout(upstream: ScriptedUpstream) -> None:
+    upstream.behaviour = refuse
+    policy = UpstreamPolicy(attempts=1, breaker_failures=1, breaker_reset=0.05, timeout=1.0)
+    toppings = client(upstream, policy)
+    toppings.get("/api/v1/toppings")
+    time.sleep(0.06)
+    upstream.behaviour = upstream.catalogue
+    toppings.get("/api/v1/toppings")
+    trial_timeout = upstream.requests[-1].extensions["timeout"]["read"]
+    assert trial_timeout <= policy.trial_timeout

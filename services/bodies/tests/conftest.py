@@ -6,7 +6,7 @@ import pytest
 from pytest_django import Settings
 
 from bodies.assembler.upstream import Upstreams, upstreams_create
-from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers
+from fakes import FAST_POLICY, FROSTINGS_URL, TOPPINGS_URL, FakePeers
 
 ADMIN_TOKEN = "test-admin-token"
 
@@ -32,11 +32,11 @@ def peers() -> FakePeers:
 
 @pytest.fixture
 def upstreams(peers: FakePeers) -> Iterator[Upstreams]:
-    """Peer clients whose transport is the fakes."""
+    """Peer clients whose transport is the fakes (retries at once, the breaker kept closed)."""
     built = upstreams_create(
         frostings_url=FROSTINGS_URL,
         toppings_url=TOPPINGS_URL,
-        timeout=1.0,
+        policy=FAST_POLICY,
         transport=peers.transport,
     )
     yield built

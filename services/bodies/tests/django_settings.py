@@ -9,7 +9,17 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-insecure-secret-key")
 os.environ.pop("CUPCAKE_ADMIN_TOKEN", None)
 # The suite reaches peers through fakes only; a lab's addresses in the shell must not leak in.
-for name in ("FROSTINGS_URL", "TOPPINGS_URL", "UPSTREAM_TIMEOUT", "PUBLIC_URL"):
+for name in (
+    "FROSTINGS_URL",
+    "TOPPINGS_URL",
+    "UPSTREAM_TIMEOUT",
+    "UPSTREAM_ATTEMPTS",
+    "BREAKER_FAILURES",
+    "BREAKER_RESET",
+    "REQUEST_DEADLINE",
+    "CUPCAKE_CHAOS",
+    "PUBLIC_URL",
+):
     os.environ.pop(name, None)
 
 from bodies.config.settings import *  # noqa: E402, F403

@@ -7,19 +7,48 @@ and each service can be switched to fail the ways a real one does.
 from __future__ import annotations
 
 import copy
+import json
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Literal
 
 import httpx
 
 from bodies.assembler.schemas import Part
+from cupcake_chassis.upstream import UpstreamPolicy
 
 FROSTINGS_URL = "http://frostings.test"
 TOPPINGS_URL = "http://toppings.test"
 HOSTS = {"frostings.test": "frostings", "toppings.test": "toppings"}
 
-Mode = Literal["ok", "down", "timeout", "error", "garbage", "wrong-shape"]
+# The chassis' policy with the settings' defaults, but retries at once, and a breaker that
+# stays closed: a composition makes two calls to frostings side by side, and with a failing
+# peer the breaker would open in the middle of one, at a moment the threads decide. The
+# breaker's own tests build their peers with BREAKER_POLICY.
+FAST_POLICY = UpstreamPolicy(
+    timeout=1.0,
+    attempts=2,
+    breaker_failures=1000,
+    backoff_initial=0.001,
+    backoff_max=0.002,
+    backoff_jitter=0.0,
+)
+BREAKER_POLICY = UpstreamPolicy(
+    timeout=1.0,
+    attempts=2,
+    breaker_failures=3,
+    breaker_reset=2.0,
+    backoff_initial=0.001,
+    backoff_max=0.002,
+    backoff_jitter=0.0,
+)
+
+# stall: accepts the request and never answers, so the client's own read timeout ends it.
+Mode = Literal["ok", "down", "timeout", "stall", "error", "garbage", "wrong-shape"]
+# The admin token the peers' /_chaos expects (the test suite's, see conftest.ADMIN_TOKEN).
+CHAOS_TOKEN = "test-admin-token"
+NO_CHAOS = {"latency_ms": 0, "error_rate": 0.0, "down": False}
 
 
 def item(slug: str, name: str, color: str, owner: str, plural: str) -> dict[str, Any]:
@@ -76,6 +105,14 @@ class FakePeers:
         # Frostings answers its toppings call degraded, as when its own call to toppings fails.
         self.chain_broken = False
         self.before: Callable[[httpx.Request], None] | None = None
+        # Cache-Control of every 200 catalogue answer (None: no header, nothing is cached).
+        self.cache_control: str | None = None
+        # Each peer's /_chaos settings, and the Request-Deadline-Ms of each request, in order.
+        self.chaos: dict[str, dict[str, Any]] = {
+            "frostings": dict(NO_CHAOS),
+            "toppings": dict(NO_CHAOS),
+        }
+        self.deadlines: list[str | None] = []
         self._lock = threading.Lock()
         self.transport = httpx.MockTransport(self.handle)
 
@@ -92,6 +129,7 @@ class FakePeers:
         service = HOSTS[request.url.host]
         with self._lock:
             self.requests.append(f"{service} {request.url.path}")
+            self.deadlines.append(request.headers.get("Request-Deadline-Ms"))
         if self.before is not None:
             self.before(request)
         mode = self.modes[service]
@@ -99,15 +137,32 @@ class FakePeers:
             raise httpx.ConnectError("connection refused", request=request)
         if mode == "timeout":
             raise httpx.ReadTimeout("timed out", request=request)
+        if mode == "stall":
+            time.sleep(request.extensions["timeout"]["read"])
+            raise httpx.ReadTimeout("timed out", request=request)
         if mode == "error":
             return problem(500, "the server failed to answer; this is logged")
         if mode == "garbage":
             return httpx.Response(200, text="<html>surprise</html>")
         if mode == "wrong-shape":
             return httpx.Response(200, json={"results": "nope", "items": [{"slug": 7}]})
+        if request.url.path == "/_chaos":
+            return self.chaos_answer(service, request)
         if service == "frostings":
-            return self.frostings_answer(request.url.path)
-        return self.toppings_answer(request.url.path)
+            answer = self.frostings_answer(request.url.path)
+        else:
+            answer = self.toppings_answer(request.url.path)
+        if self.cache_control is not None and answer.status_code == 200:
+            answer.headers["Cache-Control"] = self.cache_control
+        return answer
+
+    def chaos_answer(self, service: str, request: httpx.Request) -> httpx.Response:
+        """``/_chaos`` of a peer: GET or PUT its settings, with the admin token only."""
+        if request.headers.get("Authorization") != f"Bearer {CHAOS_TOKEN}":
+            return problem(401, "missing or wrong bearer token")
+        if request.method == "PUT":
+            self.chaos[service] = {**NO_CHAOS, **json.loads(request.content)}
+        return httpx.Response(200, json=self.chaos[service])
 
     def frostings_answer(self, path: str) -> httpx.Response:
         """The frostings service's reads."""

@@ -39,6 +39,12 @@ class FakePeers:
         self.toppings = dict(TOPPINGS)
         self.failures: dict[str, str] = {}
         self.requests: list[httpx.Request] = []
+        # Cache-Control of good answers; None sends none (nothing is then kept to serve stale).
+        self.cache_control: str | None = None
+
+    def requests_to(self, service: str) -> list[httpx.Request]:
+        """The requests ``service`` received, in order."""
+        return [r for r in self.requests if r.url.host.split(".")[0] == service]
 
     def fail(self, service: str, how: str) -> None:
         """Make ``service`` fail: ``down``, ``timeout``, ``error`` (5xx) or ``garbage``."""
@@ -63,13 +69,17 @@ class FakePeers:
             return httpx.Response(200, text="<html>not json</html>")
         if service == "bodies" and request.url.path == "/api/v1/bodies":
             items = [{"slug": slug, "name": slug.title()} for slug in sorted(self.bodies)]
-            return httpx.Response(200, json={"items": items})
+            return self._good({"items": items})
         if service == "toppings" and request.url.path == "/api/v1/toppings":
             wanted = request.url.params.get("slug")
             slugs = sorted(self.toppings) if wanted is None else wanted.split(",")
             items = [self.toppings[slug] for slug in slugs if slug in self.toppings]
-            return httpx.Response(200, json={"items": items})
+            return self._good({"items": items})
         return httpx.Response(404, json={"type": "about:blank", "status": 404})
+
+    def _good(self, body: dict[str, Any]) -> httpx.Response:
+        headers = {} if self.cache_control is None else {"Cache-Control": self.cache_control}
+        return httpx.Response(200, json=body, headers=headers)
 
 
 @pytest.fixture

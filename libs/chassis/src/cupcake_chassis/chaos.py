@@ -87,15 +87,28 @@ class ChaosFile:
 class ChaosMiddleware:
     """Serves ``/_chaos`` (bearer token) and applies its faults to every other request."""
 
-    def __init__(self, app: WsgiApp, *, chaos_file: ChaosFile, token: str | None) -> None:
+    def __init__(
+        self,
+        app: WsgiApp,
+        *,
+        chaos_file: ChaosFile,
+        token: str | None,
+        exempt: tuple[str, ...] = (),
+        exempt_exact: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.chaos_file = chaos_file
         self.token = token
+        self.exempt = exempt
+        self.exempt_exact = frozenset(exempt_exact)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Control chaos, or pass the request on through the faults it asks for."""
-        if environ.get("PATH_INFO") == CHAOS_PATH:
+        path = environ.get("PATH_INFO", "")
+        if path == CHAOS_PATH:
             return self._control(environ, start_response)
+        if path in self.exempt_exact or path.startswith(self.exempt):
+            return self.app(environ, start_response)
         settings = self.chaos_file.read()
         if settings.down:
             return problem_response(
@@ -164,12 +177,30 @@ def _json(start_response: StartResponse, settings: ChaosSettings) -> list[bytes]
     return [body]
 
 
+def chaos_file_for(service: str, state_dir: Path) -> ChaosFile:
+    """Where the chaos settings of ``service`` live in the lab's state folder."""
+    return ChaosFile(state_dir / f"chaos-{service}.json")
+
+
 def chaos_wrap(
-    app: WsgiApp, *, service: str, state_dir: Path, enabled: bool, token: str | None
+    app: WsgiApp,
+    *,
+    service: str,
+    state_dir: Path,
+    enabled: bool,
+    token: str | None,
+    exempt: tuple[str, ...] = (),
+    exempt_exact: tuple[str, ...] = (),
 ) -> WsgiApp:
-    """``app`` with chaos when ``enabled`` (the local lab), else ``app`` untouched."""
+    """``app`` with chaos when ``enabled`` (the local lab), else ``app`` untouched.
+
+    Paths starting with one of ``exempt``, or equal to one of ``exempt_exact``, are never
+    faulted (e.g. the page's own chaos controls, which must keep working while the service
+    plays dead; ``"/"`` can only be exempted exactly, as every path starts with it).
+    """
     if not enabled:
         return app
+    chaos_file = chaos_file_for(service, state_dir)
     return ChaosMiddleware(
-        app, chaos_file=ChaosFile(state_dir / f"chaos-{service}.json"), token=token
+        app, chaos_file=chaos_file, token=token, exempt=exempt, exempt_exact=exempt_exact
     )

@@ -77,8 +77,14 @@ class DeadlineMiddleware:
             )
         deadline = Deadline.after(budget)
         environ["cupcake.deadline"] = deadline
+        # Said back to the caller, so the budget each hop received can be seen.
+        timing = ("Server-Timing", f"deadline;dur={budget * 1000:.0f}")
+
+        def start_with_timing(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            return start_response(status, [*headers, timing], *exc)
+
         token = _current.set(deadline)
         try:
-            return self.app(environ, start_response)
+            return self.app(environ, start_with_timing)
         finally:
             _current.reset(token)

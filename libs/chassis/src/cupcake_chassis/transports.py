@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from email.utils import formatdate
+
 import httpx
-import pybreaker
+
+from cupcake_chassis.breaker import CircuitBreaker
 
 
 class UpstreamFailed(Exception):
@@ -21,17 +24,27 @@ class BreakerTransport(httpx.BaseTransport):
     breaker is open; only calls that must reach the network meet it.
     """
 
-    def __init__(self, inner: httpx.BaseTransport, breaker: pybreaker.CircuitBreaker) -> None:
+    def __init__(self, inner: httpx.BaseTransport, breaker: CircuitBreaker) -> None:
         self.inner = inner
         self.breaker = breaker
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Send ``request`` unless the breaker is open (then CircuitBreakerError at once)."""
-        response: httpx.Response = self.breaker.call(self._send, request)
+        """Send ``request`` unless the breaker is open (then CircuitOpen at once)."""
+        self.breaker.before_call()
+        try:
+            response = self._send(request)
+        except BaseException:
+            self.breaker.record_failure()
+            raise
+        self.breaker.record_success()
         return response
 
     def _send(self, request: httpx.Request) -> httpx.Response:
         response = self.inner.handle_request(request)
+        if "date" not in response.headers:
+            # The cache reckons an answer's age from its Date; without one (in-process
+            # apps, some proxies) an answer would stay fresh for ever.
+            response.headers["Date"] = formatdate(usegmt=True)
         if response.status_code >= 500:
             response.close()
             raise UpstreamFailed(f"answered {response.status_code}", response.status_code)

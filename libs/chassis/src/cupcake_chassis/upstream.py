@@ -5,7 +5,7 @@ Layers, outermost first:
 1. the deadline of the request being served bounds every attempt and is sent downstream;
 2. retries (stamina) for failures worth retrying, with jittered backoff, within the deadline;
 3. an RFC 9111 HTTP cache (hishel) honouring the upstream's Cache-Control and ETag;
-4. a circuit breaker (pybreaker) per upstream, below the cache;
+4. a circuit breaker per upstream, below the cache;
 5. the network.
 
 When all of that fails, the last good answer is served if its ``stale-if-error`` allows,
@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pybreaker
 import stamina
 from hishel import CacheOptions, SqliteStorage
 from hishel.httpx import CacheTransport
 
+from cupcake_chassis.breaker import HALF_OPEN, CircuitBreaker, CircuitOpen
 from cupcake_chassis.calls import Call, Outcome
 from cupcake_chassis.deadline import DEADLINE_HEADER, current_deadline
 from cupcake_chassis.stale import StaleStore
@@ -46,6 +46,8 @@ class UpstreamPolicy:
     breaker_failures: int = 3
     breaker_reset: float = 2.0
     min_budget: float = 0.01
+    hop_reserve: float = 0.05
+    trial_timeout: float = 0.25
     backoff_initial: float = 0.01
     backoff_max: float = 0.1
     backoff_jitter: float = 0.02
@@ -59,7 +61,7 @@ def _cache_state(response: httpx.Response) -> str:
 
 
 def _error_name(exc: BaseException) -> str:
-    if isinstance(exc, pybreaker.CircuitBreakerError):
+    if isinstance(exc, CircuitOpen):
         return "circuit open"
     if isinstance(exc, DeadlineExhausted):
         return "deadline exhausted"
@@ -81,11 +83,8 @@ class ResilientUpstream:
     ) -> None:
         self.name = name
         self.policy = policy or UpstreamPolicy()
-        self.breaker = pybreaker.CircuitBreaker(
-            fail_max=self.policy.breaker_failures,
-            reset_timeout=self.policy.breaker_reset,
-            name=name,
-            throw_new_error_on_trip=False,
+        self.breaker = CircuitBreaker(
+            name, failures=self.policy.breaker_failures, reset_after=self.policy.breaker_reset
         )
         self._stale = StaleStore()
         # An in-memory database per client: the cache lives and dies with the process.
@@ -96,8 +95,14 @@ class ResilientUpstream:
             transport=CacheTransport(network, storage=storage, rfc=CacheOptions(shared=False)),
         )
 
-    def get(self, path: str, params: dict[str, str] | None = None) -> Outcome:
-        """GET ``path``: the JSON answer (fresh, cached or stale), or why there is none."""
+    def get(
+        self, path: str, params: dict[str, str] | None = None, *, revalidate: bool = False
+    ) -> Outcome:
+        """GET ``path``: the JSON answer (fresh, cached or stale), or why there is none.
+
+        ``revalidate`` asks the upstream even when a fresh answer is cached (checks
+        before a write must not trust a cache); the answer is still kept.
+        """
         request_path = str(httpx.URL(path, params=params))
         started = time.perf_counter()
         attempts = 0
@@ -116,8 +121,9 @@ class ResilientUpstream:
             ):
                 with attempt:
                     attempts += 1
-                    response, budget_ms = self._send(request_path)
-        except (httpx.HTTPError, UpstreamFailed, pybreaker.CircuitBreakerError) as exc:
+                    timeout, budget_ms = self._budget()
+                    response = self._send(request_path, timeout, budget_ms, revalidate)
+        except (httpx.HTTPError, UpstreamFailed, CircuitOpen) as exc:
             return self._fallback(request_path, started, exc, attempts, budget_ms)
         except DeadlineExhausted as exc:
             return self._fallback(request_path, started, exc, attempts, budget_ms)
@@ -133,18 +139,32 @@ class ResilientUpstream:
             return self.policy.timeout
         return min(self.policy.timeout, deadline.remaining())
 
-    def _send(self, request_path: str) -> tuple[httpx.Response, int]:
+    def _budget(self) -> tuple[float, int]:
+        """This attempt's timeout, and the (smaller) deadline to hand downstream in ms.
+
+        The callee gets a little less than the caller will wait, so that it gives up,
+        and answers whatever it can, while its caller is still listening.
+        """
         remaining = self._remaining()
         if remaining < self.policy.min_budget:
             raise DeadlineExhausted(f"{remaining * 1000:.0f} ms left")
-        budget_ms = int(remaining * 1000)
-        response = self._client.get(
-            request_path,
-            headers={DEADLINE_HEADER: str(budget_ms)},
-            timeout=httpx.Timeout(remaining),
-        )
+        if self.breaker.current_state == HALF_OPEN:
+            # A trial call only asks "are you back?": a healthy upstream answers in
+            # milliseconds, and the request carrying the trial should not pay a whole
+            # deadline each time the upstream is still stuck.
+            remaining = min(remaining, self.policy.trial_timeout)
+        handed_down = remaining - max(self.policy.hop_reserve, remaining * 0.1)
+        return remaining, max(0, int(handed_down * 1000))
+
+    def _send(
+        self, request_path: str, timeout: float, budget_ms: int, revalidate: bool
+    ) -> httpx.Response:
+        headers = {DEADLINE_HEADER: str(budget_ms), "Accept": "application/json"}
+        if revalidate:
+            headers["Cache-Control"] = "no-cache"
+        response = self._client.get(request_path, headers=headers, timeout=httpx.Timeout(timeout))
         response.read()
-        return response, budget_ms
+        return response
 
     def _answer(
         self,
@@ -210,5 +230,5 @@ class ResilientUpstream:
             error=error,
             attempts=attempts,
             budget_ms=budget_ms,
-            breaker=str(self.breaker.current_state),
+            breaker=self.breaker.current_state,
         )

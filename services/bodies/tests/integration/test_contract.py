@@ -85,6 +85,18 @@ CALLS = [
     Call("GET", "/api/v1/cupcakes?sort=name", 400),
     Call("GET", "/api/v1/cupcakes/not-a-uuid", 404),
     Call("GET", "/api/v1/cupcakes/6f0c1e8e-4b8a-4a43-9a57-0e4e3f1d2c3b", 404),
+    # The chaos drawer's API is there only in a lab with chaos enabled.
+    Call("GET", "/api/v1/lab/chaos", 404),
+    Call("PUT", "/api/v1/lab/chaos/toppings", 404, {"down": True}),
+]
+CHAOS_CALLS = [
+    Call("GET", "/api/v1/lab/chaos", 200),
+    Call("PUT", "/api/v1/lab/chaos/bodies", 200, {"latency_ms": 100}),
+    Call("PUT", "/api/v1/lab/chaos/toppings", 200, {"down": True, "error_rate": 0.5}),
+    Call("PUT", "/api/v1/lab/chaos/frostings", 422, {"error_rate": 3}),
+    Call("PUT", "/api/v1/lab/chaos/sprinkles", 404, {"down": True}),
+    Call("PUT", "/api/v1/lab/chaos/bodies", 415, raw="down=1", content_type="text/plain"),
+    Call("PUT", "/api/v1/lab/chaos/bodies", 400, raw="[]"),
 ]
 
 
@@ -158,6 +170,8 @@ def test_the_document_describes_every_endpoint(openapi_document: dict[str, Any])
         ("POST", "/api/v1/cupcakes"),
         ("GET", "/api/v1/cupcakes"),
         ("GET", "/api/v1/cupcakes/{cupcake_id}"),
+        ("GET", "/api/v1/lab/chaos"),
+        ("PUT", "/api/v1/lab/chaos/{service}"),
     }
 
 
@@ -176,6 +190,40 @@ def test_every_answer_matches_the_document(
     openapi.validate_response(answered(call), DjangoOpenAPIResponse(response))
     if call.status < 300:
         openapi.validate_request(DjangoOpenAPIRequest(response.wsgi_request))
+
+
+@pytest.mark.parametrize("call", CHAOS_CALLS, ids=str)
+def test_every_chaos_drawer_answer_matches_the_document(
+    client: Client,
+    openapi: OpenAPI,
+    admin_token: str,
+    settings: Settings,
+    fake_peers: FakePeers,
+    tmp_path: Path,
+    call: Call,
+) -> None:
+    settings.CUPCAKE_CHAOS = True
+    settings.STATE_DIR = tmp_path
+
+    response = perform(client, call, admin_token, settings)
+
+    assert response.status_code == call.status, response.content[:300]
+    openapi.validate_response(answered(call), DjangoOpenAPIResponse(response))
+    if call.status < 300:
+        openapi.validate_request(DjangoOpenAPIRequest(response.wsgi_request))
+
+
+def test_a_chaos_drawer_503_matches_the_document(
+    client: Client, openapi: OpenAPI, admin_token: str, fake_peers: FakePeers, settings: Settings
+) -> None:
+    settings.CUPCAKE_CHAOS = True
+    fake_peers.set("frostings", "down")
+    call = Call("PUT", "/api/v1/lab/chaos/frostings", 503, {"down": True})
+
+    response = perform(client, call, admin_token, settings)
+
+    assert response.status_code == 503
+    openapi.validate_response(answered(call), DjangoOpenAPIResponse(response))
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from integration.helpers import SEEDED_CATALOGUE, problem_of
 pytestmark = pytest.mark.integration
 
 READ_PATHS = ["/api/v1/bodies", "/api/v1/bodies/vanilla", "/api/v1/bodies/vanilla/image.svg"]
-CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30, stale-if-error=300"
+CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
 
 
 def test_the_seeded_catalogue_is_the_designs_sorted_by_slug(client: Client) -> None:

@@ -15,8 +15,11 @@ pytestmark = pytest.mark.unit
 FAILURES: dict[Mode, tuple[str, str | None]] = {
     "down": ("could not be reached (ConnectError)", "ConnectError"),
     "timeout": ("did not answer within 1 s", "ReadTimeout"),
-    "error": ("answered HTTP 500", "ServerError"),
-    "garbage": ("answered something that is not JSON", "NotJSON"),
+    "error": ("answered HTTP 500", "answered 500"),
+    "garbage": (
+        "answered something that is not JSON",
+        "answered 200 with text/plain; charset=utf-8 content",
+    ),
     "wrong-shape": ("answered in a shape the assembler does not know", "BadShape"),
 }
 

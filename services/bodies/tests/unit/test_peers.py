@@ -12,6 +12,7 @@ from bodies.assembler.peers import (
     toppings_read_all,
 )
 from bodies.assembler.upstream import Upstream, Upstreams, upstream_create
+from fakes import FAST_POLICY
 
 pytestmark = pytest.mark.unit
 
@@ -21,7 +22,9 @@ GOOD = {"slug": "cherry", "name": "Cherry", "description": "", "color": "#c8102e
 def toppings_answering(status: int, body: Any) -> Upstream:
     """A toppings peer that always answers ``status`` with the JSON ``body``."""
     transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
-    return upstream_create(name="toppings", base_url="http://x", timeout=1, transport=transport)
+    return upstream_create(
+        name="toppings", base_url="http://x", policy=FAST_POLICY, transport=transport
+    )
 
 
 def test_the_frostings_are_read_with_their_pairings(upstreams: Upstreams) -> None:

@@ -1,4 +1,7 @@
-"""One GET to a peer: every failure is an outcome with a reason and a recorded call; none raises."""
+"""One GET to a peer through the chassis: every failure is an outcome with a reason in words
+and the chassis' record of the call; none raises."""
+
+import dataclasses
 
 import httpx
 import pytest
@@ -12,14 +15,17 @@ from bodies.assembler.upstream import (
     upstreams_get,
     upstreams_reset,
 )
+from fakes import BREAKER_POLICY, FAST_POLICY
+from unit.deadlines import under_deadline
 
 pytestmark = pytest.mark.unit
 
 
 def peer(handler: httpx.MockTransport | None = None, *, timeout: float = 1.0) -> Upstream:
     """A peer named toppings whose network is ``handler``."""
+    policy = dataclasses.replace(FAST_POLICY, timeout=timeout)
     return upstream_create(
-        name="toppings", base_url="http://toppings.test", timeout=timeout, transport=handler
+        name="toppings", base_url="http://toppings.test", policy=policy, transport=handler
     )
 
 
@@ -37,15 +43,16 @@ def raising(exc_class: type[httpx.TransportError]) -> httpx.MockTransport:
     return httpx.MockTransport(fail)
 
 
-def test_a_json_answer_is_available_and_recorded_as_a_call() -> None:
-    outcome = upstream_get(
+def test_a_json_answer_is_available_and_recorded_as_a_chassis_call() -> None:
+    fetched = upstream_get(
         upstream=peer(answering(httpx.Response(200, json={"items": []}))), path="/api/v1/toppings"
     )
 
-    assert outcome.available
-    assert outcome.status_code == 200
-    assert outcome.data == {"items": []}
-    call = outcome.call.as_dict()
+    assert fetched.outcome.available and not fetched.outcome.stale
+    assert fetched.reason is None
+    assert fetched.outcome.status_code == 200
+    assert fetched.outcome.data == {"items": []}
+    call = fetched.call.as_dict()
     assert {k: v for k, v in call.items() if k != "ms"} == {
         "service": "toppings",
         "method": "GET",
@@ -53,6 +60,9 @@ def test_a_json_answer_is_available_and_recorded_as_a_call() -> None:
         "status": 200,
         "cache": "miss",
         "error": None,
+        "attempts": 1,
+        "budget_ms": 1000,
+        "breaker": "closed",
     }
     assert call["ms"] >= 0
 
@@ -60,64 +70,127 @@ def test_a_json_answer_is_available_and_recorded_as_a_call() -> None:
 def test_a_404_problem_is_an_answer_for_the_caller_to_judge() -> None:
     answer = httpx.Response(404, json={"status": 404}, headers={"Content-Type": "application/json"})
 
-    outcome = upstream_get(upstream=peer(answering(answer)), path="/api/v1/toppings/gum")
+    fetched = upstream_get(upstream=peer(answering(answer)), path="/api/v1/toppings/gum")
 
-    assert outcome.available
-    assert outcome.status_code == 404
+    assert fetched.outcome.available and fetched.reason is None
+    assert fetched.outcome.status_code == 404
 
 
 @pytest.mark.parametrize(
-    ("exc_class", "reason", "error"),
+    ("exc_class", "reason", "attempts"),
     [
-        (httpx.ConnectError, "could not be reached (ConnectError)", "ConnectError"),
-        (httpx.ConnectTimeout, "did not answer within 0.25 s", "ConnectTimeout"),
-        (httpx.ReadTimeout, "did not answer within 0.25 s", "ReadTimeout"),
-        (
-            httpx.RemoteProtocolError,
-            "could not be reached (RemoteProtocolError)",
-            "RemoteProtocolError",
-        ),
+        (httpx.ConnectError, "could not be reached (ConnectError)", 2),
+        (httpx.ConnectTimeout, "did not answer within 0.25 s", 1),
+        (httpx.ReadTimeout, "did not answer within 0.25 s", 1),
+        (httpx.RemoteProtocolError, "could not be reached (RemoteProtocolError)", 2),
     ],
 )
 def test_a_peer_that_does_not_answer_is_unavailable_with_the_reason(
-    exc_class: type[httpx.TransportError], reason: str, error: str
+    exc_class: type[httpx.TransportError], reason: str, attempts: int
 ) -> None:
-    outcome = upstream_get(upstream=peer(raising(exc_class), timeout=0.25), path="/api/v1/toppings")
+    fetched = upstream_get(upstream=peer(raising(exc_class), timeout=0.25), path="/api/v1/toppings")
 
-    assert not outcome.available
-    assert outcome.reason == reason
-    assert outcome.call.status is None
-    assert outcome.call.error == error
+    assert not fetched.outcome.available
+    assert fetched.reason == reason
+    assert fetched.call.status is None
+    assert fetched.call.error == exc_class.__name__
+    # Connection failures are retried; a time-out is not (it would only time out again).
+    assert fetched.call.attempts == attempts
 
 
 @pytest.mark.parametrize("status", [500, 502, 503])
-def test_a_5xx_is_unavailable(status: int) -> None:
-    outcome = upstream_get(
+def test_a_5xx_is_retried_then_unavailable(status: int) -> None:
+    fetched = upstream_get(
         upstream=peer(answering(httpx.Response(status, json={}))), path="/api/v1/toppings"
     )
 
-    assert not outcome.available
-    assert outcome.reason == f"answered HTTP {status}"
-    assert (outcome.call.status, outcome.call.error) == (status, "ServerError")
+    assert not fetched.outcome.available
+    assert fetched.reason == f"answered HTTP {status}"
+    assert (fetched.call.status, fetched.call.attempts) == (status, 2)
 
 
 @pytest.mark.parametrize("body", [b"<html>down</html>", b"", b"\xff\xfe"])
 def test_an_answer_that_is_not_json_is_unavailable(body: bytes) -> None:
-    outcome = upstream_get(
+    fetched = upstream_get(
         upstream=peer(answering(httpx.Response(200, content=body))), path="/api/v1/toppings"
     )
 
-    assert not outcome.available
-    assert outcome.reason == "answered something that is not JSON"
-    assert outcome.call.error == "NotJSON"
+    assert not fetched.outcome.available
+    assert fetched.reason == "answered something that is not JSON"
 
 
-def test_every_phase_of_a_call_is_bounded_by_the_upstream_timeout() -> None:
-    client = peer(timeout=0.25).client
+def test_a_time_out_under_a_nearer_deadline_says_the_deadline() -> None:
+    def stall(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("timed out", request=request)
 
-    assert client.timeout == httpx.Timeout(0.25)
-    assert str(client.base_url) == "http://toppings.test"
-    assert client.headers["Accept"] == "application/json"
+    fetched = under_deadline(
+        0.3, lambda: upstream_get(upstream=peer(httpx.MockTransport(stall)), path="/x")
+    )
+
+    assert fetched.reason == "did not answer within 0.3 s"
+
+
+def test_no_call_is_made_once_the_requests_deadline_has_run_out() -> None:
+    asked: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: asked.append(request) or httpx.Response(200))
+
+    fetched = under_deadline(
+        0.02, lambda: upstream_get(upstream=peer(transport), path="/x"), spend=0.03
+    )
+
+    assert fetched.reason == "was not asked: the request's deadline had run out"
+    assert fetched.call.error == "deadline exhausted"
+    assert asked == []
+
+
+def test_after_repeated_failures_the_circuit_opens_and_the_peer_is_not_asked() -> None:
+    asked: list[httpx.Request] = []
+
+    def fail(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(500, json={})
+
+    toppings = upstream_create(
+        name="toppings",
+        base_url="http://toppings.test",
+        policy=BREAKER_POLICY,
+        transport=httpx.MockTransport(fail),
+    )
+    upstream_get(upstream=toppings, path="/x")
+    upstream_get(upstream=toppings, path="/x")
+    sent = len(asked)
+
+    fetched = upstream_get(upstream=toppings, path="/x")
+
+    assert sent == BREAKER_POLICY.breaker_failures
+    assert len(asked) == sent
+    assert fetched.reason == "is not being asked for now (circuit open after repeated failures)"
+    assert (fetched.call.error, fetched.call.breaker) == ("circuit open", "open")
+
+
+def test_the_last_good_answer_is_served_stale_with_the_reason() -> None:
+    answers = iter(
+        [
+            httpx.Response(
+                200, json={"items": []}, headers={"Cache-Control": "max-age=0, stale-if-error=60"}
+            )
+        ]
+    )
+
+    def once_then_down(request: httpx.Request) -> httpx.Response:
+        answer = next(answers, None)
+        if answer is None:
+            raise httpx.ConnectError("refused", request=request)
+        return answer
+
+    toppings = peer(httpx.MockTransport(once_then_down))
+    upstream_get(upstream=toppings, path="/api/v1/toppings")
+
+    fetched = upstream_get(upstream=toppings, path="/api/v1/toppings")
+
+    assert fetched.outcome.stale and fetched.outcome.data == {"items": []}
+    assert fetched.reason == "could not be reached (ConnectError)"
+    assert fetched.call.cache == "stale"
 
 
 def test_the_clients_are_built_once_on_first_use_from_the_settings(settings: Settings) -> None:
@@ -129,14 +202,33 @@ def test_the_clients_are_built_once_on_first_use_from_the_settings(settings: Set
     assert upstreams_get() is first
     assert first.frostings.base_url == settings.FROSTINGS_URL == "http://127.0.0.1:5000"
     assert first.toppings.base_url == settings.TOPPINGS_URL == "http://127.0.0.1:6500"
-    assert first.toppings.timeout == settings.UPSTREAM_TIMEOUT == 1.0
+    policy = first.toppings.policy
+    assert (policy.timeout, policy.attempts, policy.breaker_failures, policy.breaker_reset) == (
+        1.0,
+        2,
+        3,
+        2.0,
+    )
+    # One circuit breaker per peer.
+    assert first.frostings.client.breaker is not first.toppings.client.breaker
 
 
-def test_changed_settings_build_new_clients(settings: Settings) -> None:
+@pytest.mark.parametrize(
+    ("setting", "value", "field"),
+    [
+        ("UPSTREAM_TIMEOUT", 0.5, "timeout"),
+        ("UPSTREAM_ATTEMPTS", 3, "attempts"),
+        ("BREAKER_FAILURES", 5, "breaker_failures"),
+        ("BREAKER_RESET", 4.0, "breaker_reset"),
+    ],
+)
+def test_changed_settings_build_new_clients(
+    settings: Settings, setting: str, value: float, field: str
+) -> None:
     before = upstreams_get()
 
-    settings.UPSTREAM_TIMEOUT = 0.5
+    setattr(settings, setting, value)
     after = upstreams_get()
 
     assert after is not before
-    assert after.frostings.timeout == after.toppings.timeout == 0.5
+    assert getattr(after.frostings.policy, field) == getattr(after.toppings.policy, field) == value

@@ -1,7 +1,9 @@
 """The frostings service of Cupcake Lab (Flask + APIFlask): frostings and the pairing rules.
 
 ``create_app`` is the application factory; granian serves it with
-``granian --interface wsgi --factory frostings:create_app``.
+``granian --interface wsgi --factory frostings:create_app``. The app it returns answers
+through the service chassis: deadlines on every request, chaos in the local lab, and
+resilient clients of the peers.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from frostings.error_handlers import error_handlers_init
 from frostings.extensions import MIGRATIONS_DIR, db, migrate, sqlite_pragmas_install
 from frostings.health import bp as health_bp
 from frostings.logs import logging_init
+from frostings.middleware import middleware_install
 from frostings.openapi import OPENAPI_CONFIG, schema_name, spec_finish
 
 
@@ -51,4 +54,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(pairings.bp)
     app.register_blueprint(edits.bp)
+    middleware_install(app)
     return app

@@ -10,7 +10,7 @@ from typing import Any, TypeVar, cast
 from flask import Response, current_app, request
 from werkzeug.http import parse_etags, unquote_etag
 
-CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30, stale-if-error=300"
+CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
 
 View = TypeVar("View", bound=Callable[..., Any])
 

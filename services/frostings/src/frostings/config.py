@@ -32,6 +32,16 @@ def _seconds(raw: str, *, name: str) -> float:
     return value
 
 
+def _count(raw: str, *, name: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {raw!r}")
+    return value
+
+
 def _base_url(environ: Mapping[str, str], name: str, default: str) -> str:
     return (environ.get(name) or default).rstrip("/")
 
@@ -47,6 +57,16 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BODIES_URL": _base_url(env, "BODIES_URL", "http://127.0.0.1:8000"),
         "TOPPINGS_URL": _base_url(env, "TOPPINGS_URL", "http://127.0.0.1:6500"),
         "UPSTREAM_TIMEOUT": _seconds(env.get("UPSTREAM_TIMEOUT", "1.0"), name="UPSTREAM_TIMEOUT"),
+        # Tries of one GET to a peer (connection errors and 5xx only), within the deadline.
+        "UPSTREAM_ATTEMPTS": _count(env.get("UPSTREAM_ATTEMPTS", "2"), name="UPSTREAM_ATTEMPTS"),
+        # Failures in a row that open a peer's circuit, and seconds until it half-opens.
+        "BREAKER_FAILURES": _count(env.get("BREAKER_FAILURES", "3"), name="BREAKER_FAILURES"),
+        "BREAKER_RESET": _seconds(env.get("BREAKER_RESET", "2.0"), name="BREAKER_RESET"),
+        # The most time a request may take; a caller's Request-Deadline-Ms can only shorten it.
+        "REQUEST_DEADLINE": _seconds(env.get("REQUEST_DEADLINE", "5.0"), name="REQUEST_DEADLINE"),
+        # /_chaos exists only in a lab started with chaos enabled (the local one).
+        "CHAOS_ENABLED": env.get("CUPCAKE_CHAOS") == "1",
+        "STATE_DIR": Path(env.get("CUPCAKE_STATE_DIR") or Path.cwd() / ".lab"),
         "RETRY_AFTER_SECONDS": RETRY_AFTER_SECONDS,
         # Flask and Werkzeug enforce this on Content-Length and while reading the stream.
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,

@@ -1,7 +1,9 @@
 """The toppings that go on a frosting, with their details fetched from the toppings service.
 
-This read degrades instead of failing: when the toppings service cannot answer, the
-frosting's toppings are still listed, each marked unavailable, with the reason.
+This read degrades instead of failing. When the toppings service cannot answer but its last
+good answer is still within its ``stale-if-error`` window, the details come from that answer,
+marked stale; when there is none, the frosting's toppings are still listed, each marked
+unavailable, with the reason.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ from frostings.clients import Peers, Topping
 from frostings.errors import UpstreamUnavailable
 from frostings.services import frosting_get
 
+STALE_DETAIL = "toppings is unavailable; these details are from cache"
+
 
 @dataclass(frozen=True)
 class ToppingsAnswer:
-    """The toppings of a frosting, and whether their details could all be fetched."""
+    """The toppings of a frosting, and whether their details could all be fetched fresh."""
 
     items: list[dict[str, Any]]
     status: Literal["ok", "degraded"] = "ok"
     detail: str | None = None
+    stale: bool = False
 
 
 def _available(topping: Topping) -> dict[str, Any]:
@@ -32,11 +37,14 @@ def frosting_toppings_list(*, peers: Peers, slug: str) -> ToppingsAnswer:
     """The frosting's toppings in slug order; a dangling slug is shown unavailable."""
     wanted = frosting_get(slug=slug).toppings
     try:
-        found = peers.toppings.toppings_by_slug(wanted)
+        found = peers.toppings.toppings_by_slug(wanted, stale_ok=True)
     except UpstreamUnavailable as exc:
         items = [{"slug": s, "available": False} for s in wanted]
         return ToppingsAnswer(items=items, status="degraded", detail=str(exc))
     items = [
-        _available(found[s]) if s in found else {"slug": s, "available": False} for s in wanted
+        _available(found.toppings[s]) if s in found.toppings else {"slug": s, "available": False}
+        for s in wanted
     ]
+    if found.stale:
+        return ToppingsAnswer(items=items, status="degraded", detail=STALE_DETAIL, stale=True)
     return ToppingsAnswer(items=items)

@@ -11,7 +11,8 @@ from frostings.errors import FieldError, UnknownReferences
 def references_check(*, peers: Peers, bodies: Collection[str], toppings: Collection[str]) -> None:
     """Raise UnknownReferences for slugs their owner does not know.
 
-    An owner that cannot answer raises UpstreamUnavailable: nothing may be written then.
+    An owner that cannot answer fresh raises UpstreamUnavailable: nothing may be written
+    then, not even on the strength of its last good answer kept from before.
     """
     errors: list[FieldError] = []
     if bodies:
@@ -21,7 +22,7 @@ def references_check(*, peers: Peers, bodies: Collection[str], toppings: Collect
             for slug in sorted(set(bodies) - known_bodies)
         )
     if toppings:
-        known_toppings = peers.toppings.toppings_by_slug(toppings)
+        known_toppings = peers.toppings.toppings_by_slug(toppings).toppings
         errors.extend(
             FieldError("toppings", f"the toppings service has no topping {slug!r}")
             for slug in sorted(set(toppings) - known_toppings.keys())

@@ -136,11 +136,25 @@ class ToppingOfFrostingOut(Schema):
 
 
 class FrostingToppingsOut(Schema):
-    """The toppings of a frosting; ``degraded`` when the toppings service could not answer."""
+    """The toppings of a frosting; ``degraded`` when the toppings service could not answer.
+
+    A degraded answer either holds the details of toppings' last good answer (``stale``)
+    or shows every topping unavailable; ``detail`` says which, and it is never cached.
+    """
 
     items = List(Nested(ToppingOfFrostingOut), required=True)
-    status = String(required=True, validate=OneOf(["ok", "degraded"]))
-    detail = String()
+    status = String(
+        required=True,
+        validate=OneOf(["ok", "degraded"]),
+        metadata={"description": "degraded: the toppings service could not answer fresh"},
+    )
+    detail = String(metadata={"description": "Why the answer is degraded (degraded only)"})
+    stale = Boolean(
+        metadata={
+            "description": "Present and true when the details come from the last good answer "
+            "of the toppings service, kept while its stale-if-error allows"
+        }
+    )
 
 
 class FieldErrorOut(Schema):

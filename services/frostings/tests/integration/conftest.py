@@ -95,17 +95,27 @@ def migrate_app() -> Callable[[APIFlask], APIFlask]:
 
 
 @pytest.fixture
-def app(
+def migrated_app(
     make_app: Callable[..., APIFlask],
     migrate_app: Callable[[APIFlask], APIFlask],
     migrated_template: Path,
     database_path: Path,
-) -> APIFlask:
+) -> Callable[..., APIFlask]:
+    """Build the app, with config overrides, on a freshly migrated database (call it once)."""
+
+    def build(**overrides: Any) -> APIFlask:
+        if EXTERNAL_DATABASE_URL:
+            return migrate_app(make_app(**overrides))
+        shutil.copyfile(migrated_template, database_path)
+        return make_app(**overrides)
+
+    return build
+
+
+@pytest.fixture
+def app(migrated_app: Callable[..., APIFlask]) -> APIFlask:
     """The app on a freshly migrated database holding the seeded catalogue."""
-    if EXTERNAL_DATABASE_URL:
-        return migrate_app(make_app())
-    shutil.copyfile(migrated_template, database_path)
-    return make_app()
+    return migrated_app()
 
 
 @pytest.fixture

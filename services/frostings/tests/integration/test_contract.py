@@ -217,6 +217,24 @@ def test_a_real_answer_matches_the_document(
     _check(openapi, response, method, path, valid_request=valid_request, **keywords)
 
 
+def test_a_degraded_answer_from_stale_details_matches_the_document(
+    client: FlaskClient, openapi: OpenAPI, peers_fake: Any
+) -> None:
+    path = "/api/v1/frostings/vanilla/toppings"
+    peers_fake.cache_control = "public, max-age=0, stale-if-error=300"
+    client.get(path)
+    peers_fake.fail("toppings", "down")
+    response = client.get(path)
+    assert response.get_json()["stale"] is True
+    _check(openapi, response, "GET", path, valid_request=True)
+
+
+def test_the_stale_flag_is_documented(spec: dict[str, Any]) -> None:
+    properties = spec["components"]["schemas"]["FrostingToppings"]["properties"]
+    assert properties["stale"]["type"] == "boolean"
+    assert "last good answer" in properties["stale"]["description"]
+
+
 @pytest.mark.parametrize("path", ["/api/v1/frostings", "/api/v1/frostings/vanilla/image.svg"])
 def test_a_304_matches_the_document(client: FlaskClient, openapi: OpenAPI, path: str) -> None:
     headers = {"If-None-Match": client.get(path).headers["ETag"]}

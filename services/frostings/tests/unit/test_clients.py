@@ -1,29 +1,51 @@
-"""The peer clients over httpx.MockTransport: answers, and every way a peer fails."""
+"""The peer clients over the chassis' resilient GET and an httpx.MockTransport.
+
+Answers, every way a peer fails, retries, the circuit breaker and stale answers.
+"""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
 import httpx
 import pytest
 
+from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
 from frostings.clients import BodiesClient, Topping, ToppingsClient, peers_create
+from frostings.clients.http import failure_reason
 from frostings.config import load_config
 from frostings.errors import UpstreamUnavailable
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
+# Small waits keep the suite fast; one attempt unless a test is about retries.
+FAST: dict[str, Any] = {
+    "attempts": 1,
+    "backoff_initial": 0.001,
+    "backoff_max": 0.002,
+    "backoff_jitter": 0.0,
+    "breaker_reset": 0.05,
+}
+KEEP_FOR_ERRORS = "public, max-age=0, stale-if-error=300"
 
-def _toppings(handler: Handler) -> ToppingsClient:
-    return ToppingsClient(
-        base_url="http://toppings.test", timeout=0.5, transport=httpx.MockTransport(handler)
+
+def _upstream(service: str, handler: Handler, **policy: Any) -> ResilientUpstream:
+    return ResilientUpstream(
+        service,
+        f"http://{service}.test",
+        policy=UpstreamPolicy(**{**FAST, **policy}),
+        transport=httpx.MockTransport(handler),
     )
 
 
-def _bodies(handler: Handler) -> BodiesClient:
-    return BodiesClient(
-        base_url="http://bodies.test", timeout=0.5, transport=httpx.MockTransport(handler)
-    )
+def _toppings(handler: Handler, **policy: Any) -> ToppingsClient:
+    return ToppingsClient(_upstream("toppings", handler, **policy))
+
+
+def _bodies(handler: Handler, **policy: Any) -> BodiesClient:
+    return BodiesClient(_upstream("bodies", handler, **policy))
 
 
 def _down(request: httpx.Request) -> httpx.Response:
@@ -34,12 +56,34 @@ def _timeout(request: httpx.Request) -> httpx.Response:
     raise httpx.ReadTimeout("timed out", request=request)
 
 
+def _cherry(request: httpx.Request) -> httpx.Response:
+    item = {"slug": "cherry", "name": "Cherry"}
+    return httpx.Response(200, json={"items": [item]}, headers={"Cache-Control": KEEP_FOR_ERRORS})
+
+
+class Scripted:
+    """A peer that answers with ``handler``, which a test swaps to make it fail or recover."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.requests: list[httpx.Request] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        """Record the request and answer it."""
+        self.requests.append(request)
+        return self.handler(request)
+
+
 FAILURES: dict[str, tuple[Handler, str]] = {
-    "down": (_down, "could not be reached"),
+    "down": (_down, "could not be reached (ConnectError)"),
     "timeout": (_timeout, "did not answer in time"),
     "5xx": (lambda r: httpx.Response(500, text="boom"), "HTTP 500"),
     "4xx": (lambda r: httpx.Response(404, json={}), "HTTP 404"),
-    "malformed json": (lambda r: httpx.Response(200, text="{not json"), "not JSON"),
+    "not json": (lambda r: httpx.Response(200, text="<html>"), "not JSON"),
+    "malformed json": (
+        lambda r: httpx.Response(200, text="{not", headers={"Content-Type": "application/json"}),
+        "not JSON",
+    ),
     "no items": (lambda r: httpx.Response(200, json={"data": []}), '"items"'),
     "items without slug": (lambda r: httpx.Response(200, json={"items": [{"x": 1}]}), '"slug"'),
     "a list": (lambda r: httpx.Response(200, json=[1, 2]), '"items"'),
@@ -55,7 +99,6 @@ def test_bodies_client_lists_body_slugs() -> None:
 
     assert _bodies(handler).body_slugs() == {"vanilla", "carrot-cake"}
     assert str(seen[0].url) == "http://bodies.test/api/v1/bodies"
-    assert seen[0].headers["Accept"] == "application/json"
 
 
 def test_toppings_client_asks_for_the_slugs_and_keeps_what_exists() -> None:
@@ -67,7 +110,8 @@ def test_toppings_client_asks_for_the_slugs_and_keeps_what_exists() -> None:
         return httpx.Response(200, json={"items": [item, {"slug": "other", "name": "O"}]})
 
     found = _toppings(handler).toppings_by_slug(["flag", "cherry"])
-    assert found == {"cherry": Topping(slug="cherry", name="Cherry", color="#d2122e")}
+    assert found.toppings == {"cherry": Topping(slug="cherry", name="Cherry", color="#d2122e")}
+    assert found.stale is False
     assert seen[0].url.path == "/api/v1/toppings"
     assert seen[0].url.params["slug"] == "cherry,flag"
 
@@ -76,7 +120,7 @@ def test_toppings_client_does_not_call_for_no_slugs() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise AssertionError("no request expected")
 
-    assert _toppings(handler).toppings_by_slug([]) == {}
+    assert _toppings(handler).toppings_by_slug([]).toppings == {}
 
 
 @pytest.mark.parametrize("failure", sorted(FAILURES))
@@ -92,7 +136,7 @@ def test_bodies_client_reports_any_failure_as_upstream_unavailable(failure: str)
 def test_toppings_client_reports_any_failure_as_upstream_unavailable(failure: str) -> None:
     handler, reason = FAILURES[failure]
     with pytest.raises(UpstreamUnavailable) as caught:
-        _toppings(handler).toppings_by_slug(["cherry"])
+        _toppings(handler).toppings_by_slug(["cherry"], stale_ok=True)
     assert caught.value.service == "toppings"
     assert reason in caught.value.reason
     assert "toppings service is unavailable" in str(caught.value)
@@ -104,8 +148,102 @@ def test_a_topping_without_a_name_is_a_malformed_answer() -> None:
         _toppings(handler).toppings_by_slug(["cherry"])
 
 
+def test_a_read_that_cannot_connect_is_tried_again_then_given_up() -> None:
+    peer = Scripted(_down)
+    with pytest.raises(UpstreamUnavailable):
+        _toppings(peer, attempts=2).toppings_by_slug(["cherry"])
+    assert len(peer.requests) == 2
+
+
+def test_the_breaker_opens_after_repeated_failures_then_answers_without_calling_toppings() -> None:
+    peer = Scripted(_down)
+    toppings = _toppings(peer, breaker_failures=3, breaker_reset=60)
+    for _ in range(3):
+        with pytest.raises(UpstreamUnavailable):
+            toppings.toppings_by_slug(["cherry"])
+    assert len(peer.requests) == 3
+
+    started = time.perf_counter()
+    with pytest.raises(UpstreamUnavailable) as caught:
+        toppings.toppings_by_slug(["cherry"])
+    assert "circuit is open" in caught.value.reason
+    assert len(peer.requests) == 3
+    assert time.perf_counter() - started < 0.05
+
+
+def test_the_breaker_closes_again_once_toppings_answers() -> None:
+    peer = Scripted(_down)
+    toppings = _toppings(peer, breaker_failures=2, breaker_reset=0.05)
+    for _ in range(2):
+        with pytest.raises(UpstreamUnavailable):
+            toppings.toppings_by_slug(["cherry"])
+    peer.handler = _cherry
+    time.sleep(0.06)
+    assert set(toppings.toppings_by_slug(["cherry"]).toppings) == {"cherry"}
+    assert toppings.upstream.breaker.current_state == "closed"
+
+
+def test_a_read_accepts_the_last_good_answer_when_toppings_fails_and_says_it_is_stale() -> None:
+    peer = Scripted(_cherry)
+    toppings = _toppings(peer)
+    fresh = toppings.toppings_by_slug(["cherry"], stale_ok=True)
+    peer.handler = _down
+    stale = toppings.toppings_by_slug(["cherry"], stale_ok=True)
+    assert stale.stale is True and fresh.stale is False
+    assert stale.toppings == fresh.toppings == {"cherry": Topping(slug="cherry", name="Cherry")}
+    assert len(peer.requests) == 2
+
+
+def test_a_check_refuses_the_last_good_answer_of_toppings() -> None:
+    peer = Scripted(_cherry)
+    toppings = _toppings(peer)
+    toppings.toppings_by_slug(["cherry"])
+    peer.handler = lambda r: httpx.Response(503, json={})
+    with pytest.raises(UpstreamUnavailable) as caught:
+        toppings.toppings_by_slug(["cherry"])
+    assert "HTTP 503" in caught.value.reason
+    assert "cached answer is not good enough" in caught.value.reason
+
+
+def test_bodies_never_answer_from_a_stale_answer() -> None:
+    def listed(request: httpx.Request) -> httpx.Response:
+        items = {"items": [{"slug": "vanilla"}]}
+        return httpx.Response(200, json=items, headers={"Cache-Control": KEEP_FOR_ERRORS})
+
+    peer = Scripted(listed)
+    bodies = _bodies(peer)
+    assert bodies.body_slugs() == {"vanilla"}
+    peer.handler = _down
+    with pytest.raises(UpstreamUnavailable, match="cached answer"):
+        bodies.body_slugs()
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("circuit open", "its circuit is open after repeated failures"),
+        ("deadline exhausted", "no time was left to ask it"),
+        ("ConnectTimeout", "it did not answer in time"),
+        ("answered 502", "it answered HTTP 502"),
+        ("answered 200 with text/html content", "it answered something that is not JSON"),
+        ("ConnectError", "it could not be reached (ConnectError)"),
+        (None, "it gave no answer"),
+    ],
+)
+def test_each_failure_is_told_in_words(error: str | None, reason: str) -> None:
+    assert failure_reason(error) == reason
+
+
 def test_peer_clients_are_built_from_the_config() -> None:
-    config = load_config({"BODIES_URL": "http://b.test/", "TOPPINGS_URL": "http://t.test"})
+    config = load_config(
+        {
+            "BODIES_URL": "http://b.test/",
+            "TOPPINGS_URL": "http://t.test",
+            "UPSTREAM_ATTEMPTS": "3",
+            "BREAKER_FAILURES": "4",
+            "BREAKER_RESET": "0.5",
+        }
+    )
     timeouts: list[object] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -115,5 +253,11 @@ def test_peer_clients_are_built_from_the_config() -> None:
     config["PEER_TRANSPORT"] = httpx.MockTransport(handler)
     peers = peers_create(config)
     assert peers.bodies.body_slugs() == {"b.test"}
-    assert set(peers.toppings.toppings_by_slug(["t.test"])) == {"t.test"}
+    assert set(peers.toppings.toppings_by_slug(["t.test"]).toppings) == {"t.test"}
     assert timeouts == [1.0, 1.0]
+    for client, name in ((peers.bodies, "bodies"), (peers.toppings, "toppings")):
+        assert client.upstream.name == name
+        policy = client.upstream.policy
+        assert (policy.timeout, policy.attempts) == (1.0, 3)
+        assert (policy.breaker_failures, policy.breaker_reset) == (4, 0.5)
+    assert peers.bodies.upstream.breaker is not peers.toppings.upstream.breaker

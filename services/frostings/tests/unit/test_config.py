@@ -17,6 +17,12 @@ def test_defaults_run_the_service_locally() -> None:
     assert config["BODIES_URL"] == "http://127.0.0.1:8000"
     assert config["TOPPINGS_URL"] == "http://127.0.0.1:6500"
     assert config["UPSTREAM_TIMEOUT"] == 1.0
+    assert config["UPSTREAM_ATTEMPTS"] == 2
+    assert config["BREAKER_FAILURES"] == 3
+    assert config["BREAKER_RESET"] == 2.0
+    assert config["REQUEST_DEADLINE"] == 5.0
+    assert config["CHAOS_ENABLED"] is False
+    assert config["STATE_DIR"] == Path.cwd() / ".lab"
     assert config["MAX_CONTENT_LENGTH"] == 64 * 1024
 
 
@@ -29,6 +35,12 @@ def test_environment_overrides_every_default() -> None:
             "BODIES_URL": "http://bodies:8000/",
             "TOPPINGS_URL": "http://toppings:6500",
             "UPSTREAM_TIMEOUT": "0.25",
+            "UPSTREAM_ATTEMPTS": "1",
+            "BREAKER_FAILURES": "5",
+            "BREAKER_RESET": "0.5",
+            "REQUEST_DEADLINE": "1.5",
+            "CUPCAKE_CHAOS": "1",
+            "CUPCAKE_STATE_DIR": "/srv/lab",
         }
     )
     assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql://db/frostings"
@@ -36,6 +48,15 @@ def test_environment_overrides_every_default() -> None:
     assert config["PUBLIC_URL"] == "https://frostings.example"
     assert config["BODIES_URL"] == "http://bodies:8000"
     assert config["UPSTREAM_TIMEOUT"] == 0.25
+    assert (config["UPSTREAM_ATTEMPTS"], config["BREAKER_FAILURES"]) == (1, 5)
+    assert (config["BREAKER_RESET"], config["REQUEST_DEADLINE"]) == (0.5, 1.5)
+    assert config["CHAOS_ENABLED"] is True
+    assert config["STATE_DIR"] == Path("/srv/lab")
+
+
+@pytest.mark.parametrize("raw", ["", "0", "yes", "true"])
+def test_chaos_is_on_only_when_asked_for_with_1(raw: str) -> None:
+    assert load_config({"CUPCAKE_CHAOS": raw})["CHAOS_ENABLED"] is False
 
 
 def test_an_empty_token_means_writes_are_disabled() -> None:
@@ -46,3 +67,17 @@ def test_an_empty_token_means_writes_are_disabled() -> None:
 def test_a_bad_timeout_is_refused_at_startup(raw: str) -> None:
     with pytest.raises(ValueError, match="UPSTREAM_TIMEOUT"):
         load_config({"UPSTREAM_TIMEOUT": raw})
+
+
+@pytest.mark.parametrize("name", ["BREAKER_RESET", "REQUEST_DEADLINE"])
+@pytest.mark.parametrize("raw", ["soon", "0", "-1"])
+def test_a_bad_duration_is_refused_at_startup(name: str, raw: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        load_config({name: raw})
+
+
+@pytest.mark.parametrize("name", ["UPSTREAM_ATTEMPTS", "BREAKER_FAILURES"])
+@pytest.mark.parametrize("raw", ["many", "1.5", "0", "-2"])
+def test_a_bad_count_is_refused_at_startup(name: str, raw: str) -> None:
+    with pytest.raises(ValueError, match=name):
+        load_config({name: raw})

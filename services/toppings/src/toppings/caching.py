@@ -10,7 +10,7 @@ from typing import Any
 from pyramid.request import Request
 from pyramid.response import Response
 
-CATALOGUE_CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30, stale-if-error=300"
+CATALOGUE_CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
 
 # An entity tag as RFC 9110 section 8.8.3 spells it: optional W/, then a quoted opaque tag.
 _ENTITY_TAG = re.compile(r'(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")')

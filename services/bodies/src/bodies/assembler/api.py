@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection
 from typing import Any
 
@@ -22,6 +23,7 @@ from bodies.assembler.schemas import (
     CupcakePage,
     GalleryQuery,
 )
+from bodies.assembler.timing import server_timing
 from bodies.assembler.upstream import upstreams_get
 from bodies.catalogue.api import CACHEABLE
 from bodies.core.conditional import cached_response
@@ -58,15 +60,35 @@ def query_names_check(request: HttpRequest, *, allowed: Collection[str]) -> None
     url_name="cupcake_compose",
     operation_id="compose_cupcake",
     summary="Compose a cupcake: the chosen parts, the choices, the services' states",
+    openapi_extra={
+        "responses": {
+            200: {
+                "headers": {
+                    "Server-Timing": header(
+                        'Each peer call (e.g. frostings-1;dur=3.1;desc="GET /api/v1/frostings")'
+                        " and the total, in milliseconds"
+                    )
+                }
+            }
+        }
+    },
 )
 def compose_cupcake(request: HttpRequest, query: Query[CompositionQuery]) -> HttpResponse:
     """The cupcake chosen so far; 200 even when a peer is down, 422 when the rules forbid it."""
+    started = time.perf_counter()
     query_names_check(request, allowed=CompositionQuery.model_fields)
     composition = cupcake_compose(
         body=query.body, frosting=query.frosting, topping=query.topping, upstreams=upstreams_get()
     )
+    content = composition.model_dump_json()
+    total_ms = (time.perf_counter() - started) * 1000
     return HttpResponse(
-        composition.model_dump_json(), content_type=JSON, headers={"Cache-Control": NO_STORE}
+        content,
+        content_type=JSON,
+        headers={
+            "Cache-Control": NO_STORE,
+            "Server-Timing": server_timing(composition.calls, total_ms=total_ms),
+        },
     )
 
 

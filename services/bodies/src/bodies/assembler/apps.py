@@ -8,7 +8,15 @@ from django.core.signals import setting_changed
 from bodies.assembler.upstream import upstreams_reset
 
 # The settings the peer clients are built from.
-UPSTREAM_SETTINGS = {"FROSTINGS_URL", "TOPPINGS_URL", "UPSTREAM_TIMEOUT", "UPSTREAM_TRANSPORT"}
+UPSTREAM_SETTINGS = {
+    "FROSTINGS_URL",
+    "TOPPINGS_URL",
+    "UPSTREAM_TIMEOUT",
+    "UPSTREAM_ATTEMPTS",
+    "BREAKER_FAILURES",
+    "BREAKER_RESET",
+    "UPSTREAM_TRANSPORT",
+}
 
 
 def upstream_settings_changed(*, setting: str, **kwargs: Any) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bodies.assembler.idempotency import Answer, answer_commit, answer_replay, request_fingerprint
 from bodies.assembler.models import Cupcake
 from bodies.assembler.peers import frosting_read, topping_read
-from bodies.assembler.pool import executor_get
+from bodies.assembler.pool import task_submit
 from bodies.assembler.problems import (
     RuleViolation,
     UnknownReference,
@@ -75,17 +75,18 @@ def parts_check(*, body: str, frosting: str, topping: str, upstreams: Upstreams)
     """Ask the owners about each part and check the rules; raise the problem that fits.
 
     Unknown parts and broken rules are 422 whenever the answers at hand decide them,
-    even with the other owner down; otherwise an owner that cannot answer is 503.
+    even with the other owner down; otherwise an owner that cannot answer is 503. A stale
+    answer (the owner failed, its last answer came from the cache) decides nothing: 503.
     """
     found = Body.objects.filter(slug=body).first()
     if found is None:
         raise UnknownReference(f"no body {body!r}")
-    pool = executor_get()
-    frosting_call = pool.submit(frosting_read, upstream=upstreams.frostings, slug=frosting)
-    topping_call = pool.submit(topping_read, upstream=upstreams.toppings, slug=topping)
+    frosting_call = task_submit(frosting_read, upstream=upstreams.frostings, slug=frosting)
+    topping_call = task_submit(topping_read, upstream=upstreams.toppings, slug=topping)
     frosting_answer, topping_answer = frosting_call.result(), topping_call.result()
-    if frosting_answer.problem:
-        raise UpstreamUnavailable(f"{frosting_answer.problem}; nothing was baked, try again")
+    frosting_failure = frosting_answer.problem or frosting_answer.stale
+    if frosting_failure:
+        raise UpstreamUnavailable(f"{frosting_failure}; nothing was baked, try again")
     if frosting_answer.missing or frosting_answer.value is None:
         raise UnknownReference(f"no frosting {frosting!r}")
     if topping_answer.missing:
@@ -96,8 +97,9 @@ def parts_check(*, body: str, frosting: str, topping: str, upstreams: Upstreams)
     if topping not in rules.toppings:
         topping_name = topping_answer.value.name if topping_answer.value else topping
         raise topping_not_on_frosting(topping=topping_name, frosting=rules.name)
-    if topping_answer.problem or topping_answer.value is None:
-        raise UpstreamUnavailable(f"{topping_answer.problem}; nothing was baked, try again")
+    topping_failure = topping_answer.problem or topping_answer.stale
+    if topping_failure or topping_answer.value is None:
+        raise UpstreamUnavailable(f"{topping_failure}; nothing was baked, try again")
     return Parts(
         body=BakedPart(**BodyOut.model_validate(found).model_dump()),
         frosting=BakedPart(**rules.model_dump()),

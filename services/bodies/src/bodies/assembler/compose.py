@@ -183,12 +183,21 @@ def services_state(*, got: Gathered, upstreams: Upstreams, frosting: str | None)
             "frostings",
             url=upstreams.frostings.base_url,
             unavailable=got.frostings_answer.problem,
-            degraded=frostings_degraded(got=got, frosting=frosting),
+            degraded=from_cache(got.frostings_answer.stale)
+            or frostings_degraded(got=got, frosting=frosting),
         ),
         toppings=state(
-            "toppings", url=upstreams.toppings.base_url, unavailable=got.toppings_answer.problem
+            "toppings",
+            url=upstreams.toppings.base_url,
+            unavailable=got.toppings_answer.problem,
+            degraded=from_cache(got.toppings_answer.stale),
         ),
     )
+
+
+def from_cache(stale: str | None) -> str | None:
+    """Why a service is degraded when its data is its last good answer, served from cache."""
+    return f"{stale}; the data shown is from cache" if stale else None
 
 
 FRAMEWORKS = {"bodies": "Django", "frostings": "Flask", "toppings": "Pyramid"}
@@ -215,6 +224,8 @@ def frostings_degraded(*, got: Gathered, frosting: str | None) -> str | None:
         return None
     if paired.problem:
         return f"{paired.problem} for the toppings of {frosting}"
+    if paired.stale:
+        return f"{paired.stale} for the toppings of {frosting}; the data shown is from cache"
     if paired.value is not None and paired.value.status == "degraded":
         return f"frostings answered without topping details: {paired.value.detail or 'degraded'}"
     return None

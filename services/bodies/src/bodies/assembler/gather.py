@@ -16,9 +16,10 @@ from bodies.assembler.peers import (
     frostings_read_all,
     toppings_read_all,
 )
-from bodies.assembler.pool import executor_get
+from bodies.assembler.pool import task_submit
 from bodies.assembler.schemas import Part
-from bodies.assembler.upstream import Call, Upstreams
+from bodies.assembler.upstream import Upstreams
+from cupcake_chassis.calls import Call
 
 BodiesRead = Callable[[], list[Part]]
 
@@ -76,16 +77,16 @@ def composition_gather(
     """Run the peer calls side by side in the pool while this thread reads the bodies.
 
     The database is read here, not in the pool: Django's connections belong to the
-    thread that opened them, and the request's thread closes its own when it ends.
+    thread that opened them, and the request's thread closes its own when it ends. The
+    pool's tasks run in a copy of this thread's context, so the request's deadline bounds them.
     """
-    pool = executor_get()
-    frostings = pool.submit(frostings_read_all, upstream=upstreams.frostings)
+    frostings = task_submit(frostings_read_all, upstream=upstreams.frostings)
     paired = (
-        pool.submit(frosting_toppings_read, upstream=upstreams.frostings, slug=frosting)
+        task_submit(frosting_toppings_read, upstream=upstreams.frostings, slug=frosting)
         if frosting is not None
         else None
     )
-    toppings = pool.submit(toppings_read_all, upstream=upstreams.toppings)
+    toppings = task_submit(toppings_read_all, upstream=upstreams.toppings)
     bodies, bodies_problem = bodies_gather(bodies_read)
     return Gathered(
         bodies=bodies,

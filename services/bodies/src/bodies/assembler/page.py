@@ -66,14 +66,45 @@ def lab_panels() -> list[Panel]:
     ]
 
 
+@dataclass(frozen=True)
+class ChaosControls:
+    """The ranges of the chaos drawer's sliders, and the front door's deadline they cross."""
+
+    deadline_ms: int
+    latency_max_ms: int = 3000
+    latency_step_ms: int = 100
+    error_step_percent: int = 5
+
+    @property
+    def deadline_words(self) -> str:
+        """Where callers give up, as the latency scale says it."""
+        return f"{seconds_words(self.deadline_ms)} deadline"
+
+    @property
+    def latency_max_words(self) -> str:
+        """The right end of the latency scale."""
+        return seconds_words(self.latency_max_ms)
+
+
+def seconds_words(ms: int) -> str:
+    """Milliseconds as the page says them: ``1 s``, ``1.5 s``, ``250 ms``."""
+    return f"{ms / 1000:g} s" if ms >= 1000 else f"{ms} ms"
+
+
+def chaos_controls() -> ChaosControls:
+    """The drawer's controls for this lab: the deadline mark comes from REQUEST_DEADLINE."""
+    deadline = float(getattr(settings, "REQUEST_DEADLINE", 1.0))
+    return ChaosControls(deadline_ms=round(deadline * 1000))
+
+
 # Every module the entry module imports, announced early so the browser fetches them in parallel.
 PAGE_MODULES = [
     f"assembler/{name}.js"
-    for name in ("dom", "choices", "live", "panels", "cupcake", "wire", "bake", "gallery")
+    for name in ("dom", "choices", "live", "panels", "cupcake", "wire", "bake", "gallery", "chaos")
 ]
 
 
-def lab_config() -> dict[str, object]:
+def lab_config(chaos: ChaosControls) -> dict[str, object]:
     """What the page's modules need to know, handed over as a JSON data block."""
     return {
         "composeUrl": "/api/v1/cupcake",
@@ -81,16 +112,29 @@ def lab_config() -> dict[str, object]:
         "pollMs": 2000,
         "requestTimeoutMs": 8000,
         "galleryPageSize": 9,
+        # The chaos drawer shows itself only when this answers 200; a lab run without chaos
+        # is not even asked (the page would only get a 404).
+        "chaosUrl": "/api/v1/lab/chaos" if getattr(settings, "CUPCAKE_CHAOS", True) else None,
+        "chaosDebounceMs": 250,
+        "chaosPollMs": 3000,
+        "deadlineMs": chaos.deadline_ms,
+        "latencyMaxMs": chaos.latency_max_ms,
     }
 
 
 @require_safe
 def lab_page(request: HttpRequest) -> HttpResponse:
     """Render the lab page; everything on it is then driven by the composition API."""
+    chaos = chaos_controls()
     response = render(
         request,
         "assembler/lab.html",
-        {"panels": lab_panels(), "lab_config": lab_config(), "modules": PAGE_MODULES},
+        {
+            "panels": lab_panels(),
+            "lab_config": lab_config(chaos),
+            "modules": PAGE_MODULES,
+            "chaos": chaos,
+        },
     )
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     response["Cache-Control"] = "no-cache"

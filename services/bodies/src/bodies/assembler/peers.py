@@ -15,8 +15,9 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, Field, ValidationError
 
 from bodies.assembler.models import URL_MAX_LENGTH
-from bodies.assembler.upstream import Call, Outcome, Upstream, upstream_get
+from bodies.assembler.upstream import Fetched, Upstream, upstream_get
 from bodies.catalogue import validation
+from cupcake_chassis.calls import Call
 
 T = TypeVar("T")
 
@@ -59,12 +60,17 @@ class PeerFrostingToppings(BaseModel):
 
 @dataclass(frozen=True)
 class PeerAnswer(Generic[T]):
-    """A read from a peer: its value, or that the item is missing, or why the peer failed."""
+    """A read from a peer: its value, or that the item is missing, or why the peer failed.
+
+    A value served from the cache because the peer failed is ``stale`` (why, in words):
+    good enough to show, never to bake by.
+    """
 
     call: Call
     value: T | None = None
     missing: bool = False  # the peer answered 404
-    problem: str | None = None  # "toppings did not answer within 1.0 s"
+    problem: str | None = None  # "toppings did not answer within 1 s"
+    stale: str | None = None  # "toppings could not be reached (ConnectError)"
 
     @property
     def available(self) -> bool:
@@ -73,12 +79,13 @@ class PeerAnswer(Generic[T]):
 
 
 def answer_from(
-    outcome: Outcome, *, service: str, parse: Callable[[Any], T], item: bool = False
+    fetched: Fetched, *, service: str, parse: Callable[[Any], T], item: bool = False
 ) -> PeerAnswer[T]:
     """Turn an outcome into an answer: 200 parsed; 404 ``missing`` when reading one ``item``
     (elsewhere a 404 means a misconfigured peer); anything else a problem."""
+    outcome, reason = fetched.outcome, fetched.reason
     if not outcome.available:
-        return PeerAnswer(call=outcome.call, problem=f"{service} {outcome.reason}")
+        return PeerAnswer(call=outcome.call, problem=f"{service} {reason}")
     if outcome.status_code == 404 and item:
         return PeerAnswer(call=outcome.call, missing=True)
     if outcome.status_code != 200:
@@ -92,42 +99,45 @@ def answer_from(
             call=dataclasses.replace(outcome.call, error="BadShape"),
             problem=f"{service} answered in a shape the assembler does not know",
         )
-    return PeerAnswer(call=outcome.call, value=value)
+    stale = f"{service} {reason}" if outcome.stale else None
+    return PeerAnswer(call=outcome.call, value=value, stale=stale)
 
 
 def frostings_read_all(*, upstream: Upstream) -> PeerAnswer[list[PeerFrosting]]:
     """Every frosting with its pairings."""
-    outcome = upstream_get(upstream=upstream, path="/api/v1/frostings")
+    fetched = upstream_get(upstream=upstream, path="/api/v1/frostings")
     return answer_from(
-        outcome,
+        fetched,
         service=upstream.name,
         parse=lambda data: PeerFrostingList.model_validate(data).items,
     )
 
 
 def frosting_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrosting]:
-    """One frosting with its pairings; ``missing`` when frostings has no such frosting."""
-    outcome = upstream_get(upstream=upstream, path=f"/api/v1/frostings/{slug}")
-    return answer_from(outcome, service=upstream.name, parse=PeerFrosting.model_validate, item=True)
+    """One frosting with its pairings, as frostings says it now (never a cached answer: the
+    rules are checked with it before a bake); ``missing`` when there is no such frosting."""
+    fetched = upstream_get(upstream=upstream, path=f"/api/v1/frostings/{slug}", revalidate=True)
+    return answer_from(fetched, service=upstream.name, parse=PeerFrosting.model_validate, item=True)
 
 
 def frosting_toppings_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrostingToppings]:
     """The toppings of one frosting as frostings sees them (it asks toppings in turn)."""
-    outcome = upstream_get(upstream=upstream, path=f"/api/v1/frostings/{slug}/toppings")
-    return answer_from(outcome, service=upstream.name, parse=PeerFrostingToppings.model_validate)
+    fetched = upstream_get(upstream=upstream, path=f"/api/v1/frostings/{slug}/toppings")
+    return answer_from(fetched, service=upstream.name, parse=PeerFrostingToppings.model_validate)
 
 
 def toppings_read_all(*, upstream: Upstream) -> PeerAnswer[list[PeerItem]]:
     """Every topping."""
-    outcome = upstream_get(upstream=upstream, path="/api/v1/toppings")
+    fetched = upstream_get(upstream=upstream, path="/api/v1/toppings")
     return answer_from(
-        outcome,
+        fetched,
         service=upstream.name,
         parse=lambda data: PeerToppingList.model_validate(data).items,
     )
 
 
 def topping_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerItem]:
-    """One topping; ``missing`` when toppings has no such topping."""
-    outcome = upstream_get(upstream=upstream, path=f"/api/v1/toppings/{slug}")
-    return answer_from(outcome, service=upstream.name, parse=PeerItem.model_validate, item=True)
+    """One topping as toppings says it now (checked before a bake, never from the cache);
+    ``missing`` when toppings has no such topping."""
+    fetched = upstream_get(upstream=upstream, path=f"/api/v1/toppings/{slug}", revalidate=True)
+    return answer_from(fetched, service=upstream.name, parse=PeerItem.model_validate, item=True)

@@ -15,6 +15,8 @@ from bodies.catalogue.schemas import UNSET, Name, NotNull, Slug
 from bodies.core.problem_schemas import FieldError, Problem
 
 ServiceStatus = Literal["ok", "degraded", "unavailable"]
+CacheState = Literal["miss", "hit", "revalidated", "stale"]
+BreakerState = Literal["closed", "open", "half-open"]
 
 
 class Part(Schema):
@@ -80,15 +82,25 @@ class Services(Schema):
 
 
 class CallOut(Schema):
-    """One call to a peer service made for this composition."""
+    """One call to a peer service made for this composition, as the chassis recorded it."""
 
     service: str
     method: str
     path: str
-    status: int | None
-    ms: float
-    cache: str
-    error: str | None
+    status: int | None = Field(description="The peer's HTTP status; null when none came")
+    ms: float = Field(description="Milliseconds the call took, retries included")
+    cache: CacheState = Field(
+        description="miss: asked the peer; hit: a fresh cached answer; revalidated: the "
+        "peer said the cached answer still holds (304); stale: the peer failed and its last "
+        "good answer was used"
+    )
+    error: str | None = Field(description="Why the call failed, when it did")
+    attempts: int = Field(description="Requests sent (failed reads are retried)")
+    budget_ms: int | None = Field(
+        description="Milliseconds of deadline sent to the peer (Request-Deadline-Ms) on the "
+        "last attempt; null when none was sent"
+    )
+    breaker: BreakerState = Field(description="The peer's circuit breaker after the call")
 
 
 class Composition(Schema):

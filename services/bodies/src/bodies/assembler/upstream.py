@@ -1,64 +1,40 @@
-"""One GET to a peer service, recorded, that never raises: the assembler's transport seam.
+"""The assembler's peers: one chassis ``ResilientUpstream`` each, and what went wrong in words.
 
-Everything the assembler asks frostings and toppings goes through ``upstream_get``. A later
-issue puts a resilient client (deadlines, retries, circuit breaker, HTTP cache) behind the
-same function; callers only ever see an ``Outcome``.
+Everything the assembler asks frostings and toppings goes through ``upstream_get``, which
+never raises: the chassis client bounds each call by the request's deadline, retries failed
+reads, keeps a circuit breaker and an HTTP cache per peer, and serves the last good answer
+(marked stale) while the peer fails. Callers get the chassis ``Outcome`` with its ``Call``
+record; ``unavailable_reason`` says in words why there is no answer, or a stale one.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
+
+from cupcake_chassis.calls import Call, Outcome
+from cupcake_chassis.deadline import current_deadline
+from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Call:
-    """One call to a peer, as it happened: what the page's wire panel shows."""
-
-    service: str
-    method: str
-    path: str
-    status: int | None
-    ms: float
-    cache: str = "miss"  # hit, revalidated or stale once an HTTP cache exists
-    error: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """The call as JSON-ready data."""
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What one GET produced: a JSON answer with its status, or the reason there is none."""
-
-    call: Call
-    status_code: int | None = None
-    data: Any = None
-    reason: str | None = None  # why the peer is unavailable, in words; None when it answered
-
-    @property
-    def available(self) -> bool:
-        """Whether the peer answered with JSON (any status below 500)."""
-        return self.reason is None
-
-
-@dataclass(frozen=True)
 class Upstream:
-    """One peer service: its name, base URL, time limit and HTTP client."""
+    """One peer service: its name, base URL, and the resilient client that reaches it."""
 
     name: str
     base_url: str
-    timeout: float
-    client: httpx.Client
+    client: ResilientUpstream
+
+    @property
+    def policy(self) -> UpstreamPolicy:
+        """How patient and how persistent the client is with this peer."""
+        return self.client.policy
 
 
 @dataclass(frozen=True)
@@ -74,33 +50,44 @@ class Upstreams:
         self.toppings.client.close()
 
 
+def upstream_policy(
+    *, timeout: float, attempts: int = 2, breaker_failures: int = 3, breaker_reset: float = 2.0
+) -> UpstreamPolicy:
+    """The chassis policy for one peer: per-call timeout, tries, and circuit breaker."""
+    return UpstreamPolicy(
+        timeout=timeout,
+        attempts=attempts,
+        breaker_failures=breaker_failures,
+        breaker_reset=breaker_reset,
+    )
+
+
 def upstream_create(
-    *, name: str, base_url: str, timeout: float, transport: httpx.BaseTransport | None = None
+    *,
+    name: str,
+    base_url: str,
+    policy: UpstreamPolicy,
+    transport: httpx.BaseTransport | None = None,
 ) -> Upstream:
     """Build the client of one peer; ``transport`` replaces the network (tests)."""
-    client = httpx.Client(
-        base_url=base_url,
-        timeout=timeout,
-        transport=transport,
-        headers={"Accept": "application/json"},
-    )
-    return Upstream(name=name, base_url=base_url, timeout=timeout, client=client)
+    client = ResilientUpstream(name, base_url, policy=policy, transport=transport)
+    return Upstream(name=name, base_url=base_url, client=client)
 
 
 def upstreams_create(
     *,
     frostings_url: str,
     toppings_url: str,
-    timeout: float,
+    policy: UpstreamPolicy,
     transport: httpx.BaseTransport | None = None,
 ) -> Upstreams:
-    """Build the clients of both peers."""
+    """Build the clients of both peers: one circuit breaker and one cache each."""
     return Upstreams(
         frostings=upstream_create(
-            name="frostings", base_url=frostings_url, timeout=timeout, transport=transport
+            name="frostings", base_url=frostings_url, policy=policy, transport=transport
         ),
         toppings=upstream_create(
-            name="toppings", base_url=toppings_url, timeout=timeout, transport=transport
+            name="toppings", base_url=toppings_url, policy=policy, transport=transport
         ),
     )
 
@@ -117,7 +104,12 @@ def upstreams_get() -> Upstreams:
             _built = upstreams_create(
                 frostings_url=settings.FROSTINGS_URL,
                 toppings_url=settings.TOPPINGS_URL,
-                timeout=settings.UPSTREAM_TIMEOUT,
+                policy=upstream_policy(
+                    timeout=settings.UPSTREAM_TIMEOUT,
+                    attempts=settings.UPSTREAM_ATTEMPTS,
+                    breaker_failures=settings.BREAKER_FAILURES,
+                    breaker_reset=settings.BREAKER_RESET,
+                ),
                 transport=settings.UPSTREAM_TRANSPORT,
             )
         return _built
@@ -132,48 +124,65 @@ def upstreams_reset() -> None:
         previous.close()
 
 
-def failure_reason(exc: httpx.HTTPError, *, timeout: float) -> str:
-    """Say in words why a GET got no answer."""
-    if isinstance(exc, httpx.TimeoutException):
-        return f"did not answer within {timeout:g} s"
-    return f"could not be reached ({type(exc).__name__})"
+def time_limit(policy: UpstreamPolicy) -> float:
+    """Seconds a call started now may take: the peer's timeout, or less if the request's
+    deadline is nearer (what the chassis gives the call's first attempt)."""
+    deadline = current_deadline()
+    return policy.timeout if deadline is None else min(policy.timeout, deadline.remaining())
 
 
-def upstream_get(*, upstream: Upstream, path: str) -> Outcome:
-    """GET ``path`` from ``upstream``: its JSON answer, or why it is unavailable.
+def failure_in_words(call: Call, *, limit: float) -> str:
+    """Say in words why a call got no usable answer, from the chassis' record of it.
 
-    Connection failures, time-outs, 5xx answers and answers that are not JSON are all
-    ``unavailable`` outcomes; nothing raises. A 4xx with a JSON body (e.g. a 404
-    problem) is an answer like any other: the caller decides what it means.
+    ``limit`` is the call's time limit in seconds, said when it timed out (time-outs are
+    not retried, so the call had one attempt and that limit).
     """
-    started = time.perf_counter()
+    error = call.error or "failed"
+    if error == "circuit open":
+        return "is not being asked for now (circuit open after repeated failures)"
+    if error == "deadline exhausted":
+        return "was not asked: the request's deadline had run out"
+    if error.endswith("Timeout"):
+        seconds = call.budget_ms / 1000 if call.budget_ms is not None else limit
+        return f"did not answer within {seconds:.2g} s"
+    if call.status is not None and call.status >= 500:
+        return f"answered HTTP {call.status}"
+    if call.status is not None:
+        return "answered something that is not JSON"
+    return f"could not be reached ({error})"
 
-    def call(status: int | None, error: str | None) -> Call:
-        ms = round((time.perf_counter() - started) * 1000, 1)
-        return Call(
-            service=upstream.name, method="GET", path=path, status=status, ms=ms, error=error
-        )
 
-    try:
-        response = upstream.client.get(path)
-    except httpx.HTTPError as exc:
-        reason = failure_reason(exc, timeout=upstream.timeout)
-        logger.warning("GET %s%s failed: %s", upstream.base_url, path, reason)
-        return Outcome(call=call(None, type(exc).__name__), reason=reason)
-    if response.status_code >= 500:
-        return Outcome(
-            call=call(response.status_code, "ServerError"),
-            status_code=response.status_code,
-            reason=f"answered HTTP {response.status_code}",
-        )
-    try:
-        data = response.json()
-    except ValueError:
-        return Outcome(
-            call=call(response.status_code, "NotJSON"),
-            status_code=response.status_code,
-            reason="answered something that is not JSON",
-        )
-    return Outcome(
-        call=call(response.status_code, None), status_code=response.status_code, data=data
+@dataclass(frozen=True)
+class Fetched:
+    """What one GET to a peer produced (the chassis' outcome), and why it is not fresh."""
+
+    outcome: Outcome
+    reason: str | None = None  # in words; None when the peer answered (fresh or cached)
+
+    @property
+    def call(self) -> Call:
+        """The chassis' record of the call."""
+        return self.outcome.call
+
+
+def upstream_get(*, upstream: Upstream, path: str, revalidate: bool = False) -> Fetched:
+    """GET ``path`` from ``upstream``: its JSON answer (fresh, cached or stale), or why not.
+
+    Connection failures, time-outs, 5xx answers and answers that are not JSON all end in an
+    outcome without data (or with the last good data, ``stale``); nothing raises. A 4xx with
+    a JSON body (e.g. a 404 problem) is an answer like any other: the caller judges it.
+    ``revalidate`` asks the peer even when a fresh answer is cached (checks before a write).
+    """
+    limit = time_limit(upstream.policy)
+    outcome = upstream.client.get(path, revalidate=revalidate)
+    if outcome.available and not outcome.stale:
+        return Fetched(outcome)
+    reason = failure_in_words(outcome.call, limit=limit)
+    logger.warning(
+        "GET %s%s failed: %s%s",
+        upstream.base_url,
+        path,
+        reason,
+        " (serving its last good answer)" if outcome.stale else "",
     )
+    return Fetched(outcome, reason)

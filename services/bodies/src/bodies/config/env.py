@@ -21,3 +21,16 @@ def seconds_from_env(name: str, *, default: float) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise ImproperlyConfigured(f"{name} must be a positive number of seconds, not {raw!r}")
     return seconds
+
+
+def count_from_env(name: str, *, default: int) -> int:
+    """Return the environment variable ``name`` as a whole number of at least 1, else ``default``.
+
+    Any other value stops the service at start-up, with its name.
+    """
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return int(raw)

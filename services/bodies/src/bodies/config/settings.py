@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from bodies.config.database import database_config
-from bodies.config.env import seconds_from_env
+from bodies.config.env import count_from_env, seconds_from_env
 from bodies.config.secret_key import secret_key_load
 
 STATE_DIR = Path(os.environ.get("CUPCAKE_STATE_DIR") or Path.cwd() / ".lab")
@@ -38,8 +38,20 @@ PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/
 FROSTINGS_URL = (os.environ.get("FROSTINGS_URL") or "http://127.0.0.1:5000").rstrip("/")
 TOPPINGS_URL = (os.environ.get("TOPPINGS_URL") or "http://127.0.0.1:6500").rstrip("/")
 UPSTREAM_TIMEOUT = seconds_from_env("UPSTREAM_TIMEOUT", default=1.0)
+# How persistent to be with a peer: tries per read (failed reads of a GET are retried), and
+# the circuit breaker: that many failures in a row open it; that many seconds later one
+# trial call may close it again.
+UPSTREAM_ATTEMPTS = count_from_env("UPSTREAM_ATTEMPTS", default=2)
+BREAKER_FAILURES = count_from_env("BREAKER_FAILURES", default=3)
+BREAKER_RESET = seconds_from_env("BREAKER_RESET", default=2.0)
 # The httpx transport under the peer clients: None is the network; tests put a MockTransport here.
 UPSTREAM_TRANSPORT: httpx.BaseTransport | None = None
+
+# Seconds a request may take in all, peer calls included: bodies is the lab's front door,
+# and what is left of this is passed on to the peers (Request-Deadline-Ms).
+REQUEST_DEADLINE = seconds_from_env("REQUEST_DEADLINE", default=1.0)
+# Chaos (fault injection, /_chaos and the page's chaos drawer): the local lab only.
+CUPCAKE_CHAOS = os.environ.get("CUPCAKE_CHAOS") == "1"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

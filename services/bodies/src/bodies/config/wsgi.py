@@ -1,9 +1,42 @@
-"""WSGI entry point: ``granian --interface wsgi bodies.config.wsgi:application``."""
+"""WSGI entry point: ``granian --interface wsgi bodies.config.wsgi:application``.
+
+Django's application, inside the service chassis' middleware: every request gets the
+front door's deadline (``REQUEST_DEADLINE``), which the assembler's peer calls share and
+pass on; in a lab started with chaos enabled, ``/_chaos`` and its faults sit outside that.
+"""
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from cupcake_chassis.chaos import chaos_wrap
+from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bodies.config.settings")
 
-application = get_wsgi_application()
+# Never faulted by bodies' own chaos, so the page and its chaos drawer can always undo it.
+CHAOS_EXEMPT = ("/api/v1/lab/chaos", "/static/", "/favicon")
+CHAOS_EXEMPT_EXACT = ("/",)
+
+
+def chassis_wrap(app: WsgiApp) -> WsgiApp:
+    """Wrap ``app`` in the front door's deadline and, in the local lab, chaos."""
+    with_deadline = DeadlineMiddleware(app, default_seconds=settings.REQUEST_DEADLINE)
+    return chaos_wrap(
+        with_deadline,
+        service="bodies",
+        state_dir=settings.STATE_DIR,
+        enabled=settings.CUPCAKE_CHAOS,
+        token=settings.CUPCAKE_ADMIN_TOKEN,
+        exempt=CHAOS_EXEMPT,
+        exempt_exact=CHAOS_EXEMPT_EXACT,
+    )
+
+
+def application_create() -> WsgiApp:
+    """Django's WSGI application (it reads the settings), wrapped in the chassis."""
+    return chassis_wrap(get_wsgi_application())
+
+
+application = application_create()

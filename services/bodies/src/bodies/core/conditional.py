@@ -5,7 +5,7 @@ import hashlib
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import parse_etags
 
-CACHE_CONTROL = "public, max-age=5, stale-while-revalidate=30, stale-if-error=300"
+CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
 
 
 def etag_for(content: bytes) -> str:

@@ -23,10 +23,14 @@ def frosting_toppings(slug: str) -> Any:
     """The toppings that go on the frosting, with details from the toppings service.
 
     When the toppings service is down, slow or failing the answer is still 200, with
-    ``status: degraded``, every topping unavailable and a ``detail``; it is not cached.
+    ``status: degraded`` and a ``detail``: the details of its last good answer, marked
+    ``stale``, while that answer may still be served; else every topping unavailable.
+    A degraded answer is not cached.
     """
     answer = frosting_toppings_list(peers=peers(), slug=slug)
     if answer.status == "ok":
         return {"items": answer.items, "status": "ok"}
-    body = {"items": answer.items, "status": answer.status, "detail": answer.detail}
+    body: dict[str, Any] = {"items": answer.items, "status": answer.status, "detail": answer.detail}
+    if answer.stale:
+        body["stale"] = True
     return body, 200, {"Cache-Control": "no-store"}

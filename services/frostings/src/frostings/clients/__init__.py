@@ -1,4 +1,8 @@
-"""HTTP clients of the peer services, built by the app factory and kept on the app."""
+"""Clients of the peer services, built by the app factory and kept on the app.
+
+Each peer gets one ``ResilientUpstream`` (the chassis' resilient GET) per app, hence per
+worker process: its circuit breaker and cache are shared by every request that process serves.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,20 @@ from typing import Any
 
 from flask import current_app
 
+from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
 from frostings.clients.bodies import BodiesClient
-from frostings.clients.toppings import Topping, ToppingsClient
+from frostings.clients.toppings import Topping, ToppingsClient, ToppingsFound
 
-__all__ = ["BodiesClient", "Peers", "Topping", "ToppingsClient", "peers", "peers_create"]
+__all__ = [
+    "BodiesClient",
+    "Peers",
+    "Topping",
+    "ToppingsClient",
+    "ToppingsFound",
+    "peers",
+    "peers_create",
+    "upstream_policy",
+]
 
 EXTENSION_KEY = "frostings.peers"
 
@@ -24,15 +38,27 @@ class Peers:
     toppings: ToppingsClient
 
 
+def upstream_policy(config: Mapping[str, Any]) -> UpstreamPolicy:
+    """How patient and persistent to be with a peer: timeout, attempts, circuit breaker."""
+    return UpstreamPolicy(
+        timeout=config["UPSTREAM_TIMEOUT"],
+        attempts=config["UPSTREAM_ATTEMPTS"],
+        breaker_failures=config["BREAKER_FAILURES"],
+        breaker_reset=config["BREAKER_RESET"],
+    )
+
+
 def peers_create(config: Mapping[str, Any]) -> Peers:
-    """Build the peer clients from the app config (URLs, timeout, optional test transport)."""
+    """Build the peer clients from the app config (URLs, policy, optional test transport)."""
+    policy = upstream_policy(config)
     transport = config["PEER_TRANSPORT"]
-    timeout = config["UPSTREAM_TIMEOUT"]
+
+    def upstream(service: str, base_url: str) -> ResilientUpstream:
+        return ResilientUpstream(service, base_url, policy=policy, transport=transport)
+
     return Peers(
-        bodies=BodiesClient(base_url=config["BODIES_URL"], timeout=timeout, transport=transport),
-        toppings=ToppingsClient(
-            base_url=config["TOPPINGS_URL"], timeout=timeout, transport=transport
-        ),
+        bodies=BodiesClient(upstream("bodies", config["BODIES_URL"])),
+        toppings=ToppingsClient(upstream("toppings", config["TOPPINGS_URL"])),
     )
 
 

@@ -11,5 +11,9 @@ class BodiesClient(PeerClient):
     service = "bodies"
 
     def body_slugs(self) -> frozenset[str]:
-        """The slugs of every body, from one ``GET /api/v1/bodies``."""
-        return frozenset(item["slug"] for item in self._items("/api/v1/bodies"))
+        """The slugs of every body, from one fresh ``GET /api/v1/bodies``.
+
+        It serves reference checks before writes, so a stale answer is refused
+        (UpstreamUnavailable) like no answer at all.
+        """
+        return frozenset(item["slug"] for item in self._items("/api/v1/bodies").items)

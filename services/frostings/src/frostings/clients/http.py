@@ -1,54 +1,87 @@
-"""The common part of the peer clients: one GET of a JSON ``{"items": [...]}`` list."""
+"""The common part of the peer clients: one resilient GET of a JSON ``{"items": [...]}`` list.
+
+Every call goes through the chassis' ``ResilientUpstream`` (deadline, retries, circuit
+breaker, HTTP cache, last good answer on failure), which never raises: its ``Outcome`` is
+turned here into items, or into ``UpstreamUnavailable`` with the reason in words.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import httpx
-
+from cupcake_chassis.calls import Outcome
+from cupcake_chassis.upstream import ResilientUpstream
 from frostings.errors import UpstreamUnavailable
 
 
+@dataclass(frozen=True)
+class Listing:
+    """The items a peer listed; ``stale`` when they are its last good answer, kept on error."""
+
+    items: list[dict[str, Any]]
+    stale: bool = False
+
+
+def failure_reason(error: str | None) -> str:
+    """Why a call got no answer, in words, from the error of its call record."""
+    if error is None:
+        return "it gave no answer"
+    if error == "circuit open":
+        return "its circuit is open after repeated failures"
+    if error == "deadline exhausted":
+        return "no time was left to ask it"
+    if error.endswith("Timeout"):
+        return "it did not answer in time"
+    if error.startswith("answered 200 with"):
+        return "it answered something that is not JSON"
+    if error.startswith("answered"):
+        return f"it {error.replace('answered ', 'answered HTTP ', 1)}"
+    return f"it could not be reached ({error})"
+
+
 class PeerClient:
-    """A small synchronous client of one peer service, on an injectable httpx transport."""
+    """A small synchronous client of one peer service, over one ``ResilientUpstream``."""
 
     service: ClassVar[str] = "peer"
 
-    def __init__(
-        self, *, base_url: str, timeout: float, transport: httpx.BaseTransport | None = None
-    ) -> None:
-        self._http = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            transport=transport,
-            headers={"Accept": "application/json"},
-        )
+    def __init__(self, upstream: ResilientUpstream) -> None:
+        self.upstream = upstream
 
     def close(self) -> None:
         """Release the client's pooled connections."""
-        self._http.close()
+        self.upstream.close()
 
     def _unavailable(self, reason: str) -> UpstreamUnavailable:
         return UpstreamUnavailable(self.service, reason)
 
-    def _items(self, path: str, params: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
-        """GET ``path`` and return its ``items``; raise UpstreamUnavailable on any failure."""
-        try:
-            response = self._http.get(path, params=params)
-        except httpx.TimeoutException:
-            raise self._unavailable("it did not answer in time") from None
-        except httpx.HTTPError as exc:
-            raise self._unavailable(f"it could not be reached ({type(exc).__name__})") from None
-        if response.status_code != 200:
-            raise self._unavailable(f"it answered HTTP {response.status_code}")
-        try:
-            payload = response.json()
-        except ValueError:
-            raise self._unavailable("it answered something that is not JSON") from None
+    def _items(
+        self, path: str, params: Mapping[str, str] | None = None, *, stale_ok: bool = False
+    ) -> Listing:
+        """GET ``path`` and return its ``items``; raise UpstreamUnavailable on any failure.
+
+        A stale answer (the peer failed, its last good answer is served) is a failure
+        too unless ``stale_ok``: what is checked before a write must be fresh.
+        """
+        # What a write is checked against must come from the owner now, not from a cache.
+        outcome = self.upstream.get(path, dict(params) if params else None, revalidate=not stale_ok)
+        self._usable_check(outcome, stale_ok=stale_ok)
+        payload = outcome.data
         items = payload.get("items") if isinstance(payload, dict) else None
         if not isinstance(items, list) or not all(
             isinstance(item, dict) and isinstance(item.get("slug"), str) for item in items
         ):
             raise self._unavailable('its answer has no "items" list of objects with a "slug"')
-        return items
+        return Listing(items=items, stale=outcome.stale)
+
+    def _usable_check(self, outcome: Outcome, *, stale_ok: bool) -> None:
+        if not outcome.available:
+            raise self._unavailable(failure_reason(outcome.call.error))
+        if outcome.stale and not stale_ok:
+            reason = failure_reason(outcome.call.error)
+            raise self._unavailable(f"{reason}, and a cached answer is not good enough here")
+        if outcome.status_code != 200:
+            raise self._unavailable(f"it answered HTTP {outcome.status_code}")
+        if outcome.data is None:
+            raise self._unavailable("it answered something that is not JSON")

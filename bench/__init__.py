@@ -1,0 +1,1 @@
+"""Cupcake Lab's benchmark harness: ``make bench`` (``python -m bench``)."""

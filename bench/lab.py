@@ -1,0 +1,137 @@
+"""The lab and the baseline servers the benchmark drives, started and stopped here."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psutil
+
+from cupcake_lab.settings import default_threads
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVICES = ("bodies", "frostings", "toppings")
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class BenchLab:
+    """A lab started by ``cupcake-lab up`` for the benchmark."""
+
+    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    urls: dict[str, str]
+    up_seconds: float
+
+    def pids(self, service: str) -> list[int]:
+        """The granian server of ``service`` and its workers, as the launcher reports them."""
+        status = subprocess.run(
+            [str(Path(sys.executable).parent / "cupcake-lab"), "status", "--json"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+        rows = {row["service"]: row for row in json.loads(status.stdout)["services"]}
+        main = psutil.Process(int(rows[service]["pid"]))
+        return [main.pid, *(child.pid for child in main.children(recursive=True))]
+
+    def memory_mb(self) -> float:
+        """PSS of the launcher and every process it started, in MB."""
+        root = psutil.Process(self.process.pid)
+        total = 0
+        for process in [root, *root.children(recursive=True)]:
+            info = process.memory_full_info()
+            total += int(getattr(info, "pss", info.rss))
+        return total / 2**20
+
+
+def lab_start(workdir: Path) -> BenchLab:
+    """Start a lab on spare ports; the time from the command to all three ready."""
+    ports = {name: free_port() for name in SERVICES}
+    env = dict(os.environ, CUPCAKE_STATE_DIR=str(workdir / "state"), NO_COLOR="1")
+    env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
+    log = workdir / "lab.log"
+    started = time.monotonic()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).parent / "cupcake-lab"), "up"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    while "Cupcake Lab is up" not in log.read_text():
+        if process.poll() is not None or time.monotonic() - started > 120:
+            raise SystemExit(f"the lab did not start:\n{log.read_text()}")
+        time.sleep(0.02)
+    up_seconds = time.monotonic() - started
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    return BenchLab(process=process, env=env, urls=urls, up_seconds=up_seconds)
+
+
+def lab_stop(lab: BenchLab) -> None:
+    """Stop the lab as Ctrl-C would."""
+    lab.process.send_signal(signal.SIGTERM)
+    lab.process.wait(60)
+
+
+def baseline_start(target: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Serve a minimal app under granian exactly as the launcher serves a service."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            "--blocking-threads",
+            str(default_threads()),
+            "--no-ws",
+            "--factory",
+            target,
+        ],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/hello"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return process, url
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit(f"the baseline {target} did not start")
+
+
+def baseline_stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a baseline server and its worker."""
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(30)

@@ -1,0 +1,1 @@
+"""The baselines: each framework's minimal JSON view, served exactly like the services."""

@@ -1,0 +1,98 @@
+"""A lab with chaos enabled, and the tools the failure tests share."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import httpx
+import psutil
+import pytest
+
+from tests.e2e.conftest import RunningLab, start_lab, stop_lab
+
+FRONT_DOOR_DEADLINE = 1.0
+# What a "within the deadline" answer may take on top of it: the composition's own work
+# and the HTTP round trip on a busy two-core machine.
+SLACK = 0.5
+COMPOSE = "/api/v1/cupcake?body=vanilla&frosting=chocolate&topping=cherry"
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
+    """A running lab with /_chaos enabled, shared by one module's tests."""
+    running = start_lab(tmp_path_factory.mktemp("failure-lab"), chaos=True)
+    yield running
+    assert stop_lab(running) == 0, running.output.read_text()
+
+
+@dataclass(frozen=True)
+class Timed:
+    """An answer and how long it took."""
+
+    response: httpx.Response
+    seconds: float
+
+    @property
+    def body(self) -> dict[str, object]:
+        """The answer's JSON."""
+        data: dict[str, object] = self.response.json()
+        return data
+
+    def status_of(self, service: str) -> str:
+        """The status the composition gives ``service``."""
+        services = self.body["services"]
+        assert isinstance(services, dict)
+        return str(services[service]["status"])
+
+
+def compose(lab: RunningLab, path: str = COMPOSE) -> Timed:
+    """Ask the assembler for a composition and time the whole answer."""
+    started = time.perf_counter()
+    response = httpx.get(f"{lab.urls['bodies']}{path}", timeout=10)
+    return Timed(response, time.perf_counter() - started)
+
+
+def chaos(lab: RunningLab, service: str, **settings: object) -> None:
+    """Set ``service``'s chaos (nothing given: back to normal)."""
+    answer = httpx.put(
+        f"{lab.urls[service]}/_chaos",
+        json=settings,
+        headers={"Authorization": f"Bearer {lab.token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def service_pids(lab: RunningLab, service: str) -> list[int]:
+    """The granian server of ``service`` and its workers, as the launcher reports them."""
+    main = psutil.Process(int(str(lab.statuses()[service]["pid"])))
+    return [main.pid, *(child.pid for child in main.children(recursive=True))]
+
+
+@contextmanager
+def stalled(lab: RunningLab, service: str) -> Iterator[None]:
+    """SIGSTOP a service (it accepts connections, never answers), SIGCONT it afterwards."""
+    pids = service_pids(lab, service)
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+
+
+def wait_until(check: object, *, timeout: float, interval: float = 0.2) -> float:
+    """Call ``check`` until it returns true; the seconds that took (AssertionError past timeout)."""
+    assert callable(check)
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"not true after {timeout} s")
+        time.sleep(interval)
+    return time.monotonic() - started
