@@ -64,6 +64,16 @@ def lab(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     assert stop_lab(running) == 0, running.output.read_text()
 
 
+@pytest.fixture(scope="module")
+def chaos_lab(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningLab]:
+    """A real lab started like `make up` does, with chaos (``cupcake-lab up --chaos``)."""
+    running = start_lab(tmp_path_factory.mktemp("chaos-lab"), chaos=True)
+    yield running
+    assert stop_lab(running) == 0, running.output.read_text()
+
+
 class PageProblems:
     """What went wrong inside the page: uncaught errors and Content-Security-Policy violations."""
 

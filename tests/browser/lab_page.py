@@ -63,3 +63,56 @@ def cupcake_expect(page: Page, lab: RunningLab, parts: dict[str, str]) -> None:
             assert image_loaded(image), f"the {layer} picture did not load"
         else:
             expect(image).to_have_count(0)
+
+
+CALM = {"latency_ms": 0, "error_rate": 0.0, "down": False}
+
+
+def chaos_drawer(page: Page) -> Locator:
+    """The chaos drawer (a modal <dialog>)."""
+    return page.locator("#chaos-drawer")
+
+
+def chaos_section(page: Page, service: str) -> Locator:
+    """One service's section of the chaos drawer."""
+    return chaos_drawer(page).locator(f'.chaos-service[data-service="{service}"]')
+
+
+def chaos_confirmed(page: Page, service: str) -> Locator:
+    """The line saying what ``service`` confirmed its faults are."""
+    return chaos_section(page, service).locator('[data-role="confirmed"]')
+
+
+def chaos_open(page: Page) -> Locator:
+    """Open the chaos drawer with the header's Chaos button; return the drawer."""
+    page.locator("#chaos-toggle").click()
+    drawer = chaos_drawer(page)
+    expect(drawer).to_be_visible()
+    return drawer
+
+
+def lab_chaos(lab: RunningLab) -> dict[str, dict[str, object] | None]:
+    """Every service's chaos settings, as bodies reports them."""
+    response = httpx.get(f"{lab.urls['bodies']}/api/v1/lab/chaos", timeout=5)
+    response.raise_for_status()
+    services: dict[str, dict[str, object] | None] = response.json()["services"]
+    return services
+
+
+def lab_chaos_set(lab: RunningLab, service: str, **settings: object) -> None:
+    """Set one service's chaos through bodies, as the drawer does (nothing given: no faults)."""
+    response = httpx.put(
+        f"{lab.urls['bodies']}/api/v1/lab/chaos/{service}", json={**CALM, **settings}, timeout=5
+    )
+    assert response.status_code == 200, response.text
+
+
+def unavailable_expect(page: Page, layer: str, *, timeout: float) -> None:
+    """Check, within ``timeout`` ms, that ``layer``'s panel shows its service unavailable:
+    the light in colour and words, and the box that says so in place of the cards."""
+    light = status_of(page, layer)
+    expect(light).to_have_attribute("data-status", "unavailable", timeout=timeout)
+    expect(light).to_have_text("unavailable")
+    expect(panel(page, layer).locator('[data-role="down"]')).to_contain_text(
+        f"The {SERVICE_OF[layer]} service is unavailable"
+    )

@@ -6,6 +6,7 @@ import re
 import statistics
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.browser.conftest import DESKTOP, page_open
@@ -143,6 +144,45 @@ def test_the_wire_panel_lists_each_call_of_the_last_composition(
         expect(row.locator(".call-ms")).to_have_text(re.compile(r"^\d+(\.\d)? ms$"))
         expect(row.locator(".call-cache")).not_to_be_empty()
     expect(rows.first).to_have_attribute("data-service", re.compile("^(frostings|toppings)$"))
+
+
+def test_the_wire_panel_shows_each_calls_budget_and_the_answers_of_the_http_cache(
+    page: Page, lab: RunningLab
+) -> None:
+    lab_open(page, "?body=vanilla&frosting=strawberry")
+    rows = page.locator("#wire-calls tr.call")
+
+    # Catalogue answers are cached: the next compositions are answered by the assembler's
+    # HTTP cache, fresh (hit) or confirmed by a 304 (revalidated), and say so.
+    cached = rows.locator('.call-cache:is([data-cache="hit"], [data-cache="revalidated"])')
+    expect(cached.first).to_be_visible()
+    expect(cached.first).to_have_attribute("title", re.compile("cache"))
+    expect(rows.first.locator(".call-budget")).to_be_visible()
+    for row in rows.all():
+        budget = row.locator(".call-budget").text_content() or ""
+        assert re.fullmatch(r"of \d+ ms", budget), budget
+        assert 0 < int(budget.split()[1]) <= 1000, "more than the front door's 1 s deadline"
+        expect(row.locator(".call-notes")).to_be_hidden()
+
+
+def test_a_lab_without_chaos_shows_no_chaos_button_and_no_drawer(
+    page: Page, lab: RunningLab
+) -> None:
+    asked: list[str] = []
+
+    def remember(request: Request) -> None:
+        if "/lab/chaos" in request.url:
+            asked.append(request.url)
+
+    page.on("request", remember)
+    lab_open(page)
+    expect(page.locator("#wire-calls tr.call")).not_to_have_count(0)
+
+    assert httpx.get(f"{lab.urls['bodies']}/api/v1/lab/chaos", timeout=5).status_code == 404
+    expect(page.locator("#chaos-toggle")).to_be_hidden()
+    expect(page.locator("#chaos-drawer")).to_be_hidden()
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    assert asked == [], "a lab without chaos is not even asked for its chaos"
 
 
 def visibility_set(page: Page, *, hidden: bool) -> None:

@@ -1,4 +1,5 @@
-"""Screenshots of the composed lab page from a real run.
+"""Screenshots of the composed lab page from a real run of the lab as `make up` starts it
+(with chaos, so the header has its Chaos button), and of the chaos drawer at work.
 
 They go to test-results/screenshots/ (git-ignored); `make screenshots` copies them to
 docs/images/, where the README shows them, when the page has changed.
@@ -11,9 +12,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import DESKTOP, PHONE, page_open
+from tests.browser.lab_page import chaos_confirmed, chaos_open, lab_chaos_set, status_of
 from tests.e2e.conftest import RunningLab
 
 IMAGES = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
@@ -27,6 +30,12 @@ SHOWCASE = [
     ("chocolate", "vanilla", "sprinkles", "Birthday Party"),
     ("vanilla", "strawberry", "cherry", "Strawberry Shortcake"),
 ]
+
+
+@pytest.fixture(scope="module")
+def lab(chaos_lab: RunningLab) -> RunningLab:
+    """The lab as `make up` starts it: with chaos."""
+    return chaos_lab
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -49,15 +58,23 @@ def pictures_settle(page: Page, timeout: float = 10.0) -> None:
 
 
 def composed_screenshot(
-    browser: Browser, lab: RunningLab, viewport: dict[str, int], name: str
+    browser: Browser, lab: RunningLab, viewport: dict[str, int], name: str, *, chaos: bool = False
 ) -> Path:
-    """Open the composed cupcake at ``viewport`` and save what the browser shows."""
+    """Open the composed cupcake at ``viewport`` (with the chaos drawer open if asked) and
+    save what the browser shows."""
     page, problems = page_open(browser, lab, viewport)
     try:
         page.goto(COMPOSED)
         expect(page.locator("html")).to_have_attribute("data-cupcake-drawn", "true")
         expect(page.locator("#gallery-list .gallery-item")).to_have_count(len(SHOWCASE))
         expect(page.locator("#wire-calls tr.call")).to_have_count(3)
+        expect(page.locator("#chaos-toggle")).to_be_visible()
+        if chaos:
+            expect(status_of(page, "frosting")).not_to_have_text("ok", timeout=15_000)
+            chaos_open(page)
+            expect(chaos_confirmed(page, "frostings")).to_have_text(
+                "frostings confirms: 1.5 s latency"
+            )
         pictures_settle(page)
         IMAGES.mkdir(parents=True, exist_ok=True)
         path = IMAGES / name
@@ -80,6 +97,17 @@ def test_screenshots_of_the_composed_page_for_the_readme(browser: Browser, lab: 
 
     desktop = composed_screenshot(browser, lab, DESKTOP, "lab-page.png")
     phone = composed_screenshot(browser, lab, PHONE, "lab-page-phone.png")
+    lab_chaos_set(lab, "frostings", latency_ms=1500)
+    try:
+        drawer = composed_screenshot(browser, lab, DESKTOP, "lab-chaos.png", chaos=True)
+        drawer_phone = composed_screenshot(browser, lab, PHONE, "lab-chaos-phone.png", chaos=True)
+    finally:
+        lab_chaos_set(lab, "frostings")
 
-    assert png_size(desktop) == (DESKTOP["width"], DESKTOP["height"])
-    assert png_size(phone) == (PHONE["width"], PHONE["height"])
+    for path, viewport in [
+        (desktop, DESKTOP),
+        (phone, PHONE),
+        (drawer, DESKTOP),
+        (drawer_phone, PHONE),
+    ]:
+        assert png_size(path) == (viewport["width"], viewport["height"])

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from pytest_django import Settings
 
 from integration.helpers import problem_of
 
@@ -149,10 +150,77 @@ def test_the_bake_form_has_a_labelled_name_of_at_most_60_characters(client: Clie
     assert parser.by_id("bake-button").get("type") == "submit"
 
 
-def test_the_chaos_drawer_spot_is_there_but_not_shown_yet(client: Client) -> None:
+def test_the_chaos_button_is_hidden_until_the_page_finds_chaos_on(client: Client) -> None:
     _, parser = page_parsed(client)
 
-    assert parser.by_id("chaos-toggle").get("hidden") is not None
+    toggle = parser.by_id("chaos-toggle")
+    assert toggle.tag == "button"
+    assert toggle.get("hidden") is not None
+    assert toggle.get("aria-controls") == "chaos-drawer"
+    assert toggle.get("aria-haspopup") == "dialog"
+    assert toggle.get("aria-expanded") == "false"
+
+
+def test_the_chaos_drawer_is_a_closed_labelled_dialog_with_a_section_per_service(
+    client: Client,
+) -> None:
+    _, parser = page_parsed(client)
+
+    drawer = parser.by_id("chaos-drawer")
+    assert drawer.tag == "dialog"
+    assert drawer.get("open") is None
+    assert parser.by_id(drawer.get("aria-labelledby") or "").tag == "h2"
+    assert parser.by_id(drawer.get("aria-describedby") or "").tag == "p"
+    sections = parser.find("section", **{"class": "chaos-service"})
+    assert [section.get("data-service") for section in sections] == [
+        "bodies",
+        "frostings",
+        "toppings",
+    ]
+    assert parser.by_id("chaos-reset-all").tag == "button"
+    assert parser.by_id("chaos-close").tag == "button"
+
+
+def test_each_chaos_section_has_a_labelled_switch_and_two_sliders(client: Client) -> None:
+    _, parser = page_parsed(client)
+    labelled = {label.get("for") for label in parser.find("label")}
+
+    for service in ("bodies", "frostings", "toppings"):
+        down = parser.by_id(f"chaos-{service}-down")
+        assert (down.tag, down.get("type"), down.get("role")) == ("input", "checkbox", "switch")
+        latency = parser.by_id(f"chaos-{service}-latency")
+        errors = parser.by_id(f"chaos-{service}-errors")
+        assert latency.get("type") == errors.get("type") == "range"
+        assert (latency.get("min"), latency.get("max"), latency.get("step")) == ("0", "3000", "100")
+        assert (errors.get("min"), errors.get("max"), errors.get("step")) == ("0", "100", "5")
+        assert {down.get("id"), latency.get("id"), errors.get("id")} <= labelled
+        for control in (down, latency, errors):
+            assert parser.by_id(control.get("aria-describedby") or "")
+
+
+def test_the_latency_scale_marks_the_front_doors_deadline(
+    client: Client, settings: Settings
+) -> None:
+    settings.REQUEST_DEADLINE = 1.5
+    response, parser = page_parsed(client)
+
+    assert b"1.5 s deadline" in response.content
+    scripts = parser.find("script")
+    config = json.loads(parser.script_texts[scripts.index(parser.by_id("lab-config"))])
+    assert config["deadlineMs"] == 1500
+    assert config["latencyMaxMs"] == 3000
+
+
+@pytest.mark.parametrize(("chaos", "url"), [(True, "/api/v1/lab/chaos"), (False, None)])
+def test_the_page_asks_for_the_chaos_controls_only_in_a_lab_with_chaos(
+    client: Client, settings: Settings, chaos: bool, url: str | None
+) -> None:
+    settings.CUPCAKE_CHAOS = chaos
+    _, parser = page_parsed(client)
+
+    scripts = parser.find("script")
+    config = json.loads(parser.script_texts[scripts.index(parser.by_id("lab-config"))])
+    assert config["chaosUrl"] == url
 
 
 def test_the_page_loads_one_module_and_runs_no_inline_script(client: Client) -> None:

@@ -66,7 +66,8 @@ def test_the_calls_carry_the_chassis_record(client: Client, fake_peers: FakePeer
         "service", "method", "path", "status", "ms", "cache", "error",
         "attempts", "budget_ms", "breaker",
     }  # fmt: skip
-    assert (call["attempts"], call["budget_ms"], call["breaker"]) == (1, 1000, "closed")
+    # The peer is told a little less than the call may wait (1 s at the front door).
+    assert (call["attempts"], call["budget_ms"], call["breaker"]) == (1, 900, "closed")
 
 
 def test_toppings_failing_again_and_again_opens_its_circuit(
@@ -109,10 +110,9 @@ def test_a_bake_never_trusts_a_stale_answer(
         f"{owner} could not be reached (ConnectError); nothing was baked, try again"
     )
     assert stored_counts() == before
-    # The page, meanwhile, still shows the owner's last answer, saying it is from cache.
+    # The page says the owner is unavailable: it cannot be reached, cached copy or not.
     composition = client.get(FULL).json()
-    assert composition["services"][owner]["status"] == "degraded"
-    assert composition["services"][owner]["detail"].endswith("the data shown is from cache")
+    assert composition["services"][owner]["status"] == "unavailable"
 
 
 def test_a_bake_checks_the_rules_with_their_owner_not_with_the_cache(

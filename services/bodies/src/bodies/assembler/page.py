@@ -93,14 +93,24 @@ def seconds_words(ms: int) -> str:
 
 def chaos_controls() -> ChaosControls:
     """The drawer's controls for this lab: the deadline mark comes from REQUEST_DEADLINE."""
-    deadline = float(getattr(settings, "REQUEST_DEADLINE", 1.0))
-    return ChaosControls(deadline_ms=round(deadline * 1000))
+    return ChaosControls(deadline_ms=round(float(settings.REQUEST_DEADLINE) * 1000))
 
 
 # Every module the entry module imports, announced early so the browser fetches them in parallel.
 PAGE_MODULES = [
     f"assembler/{name}.js"
-    for name in ("dom", "choices", "live", "panels", "cupcake", "wire", "bake", "gallery", "chaos")
+    for name in (
+        "dom",
+        "choices",
+        "live",
+        "panels",
+        "cupcake",
+        "wire",
+        "bake",
+        "gallery",
+        "chaos-section",
+        "chaos",
+    )
 ]
 
 
@@ -114,7 +124,7 @@ def lab_config(chaos: ChaosControls) -> dict[str, object]:
         "galleryPageSize": 9,
         # The chaos drawer shows itself only when this answers 200; a lab run without chaos
         # is not even asked (the page would only get a 404).
-        "chaosUrl": "/api/v1/lab/chaos" if getattr(settings, "CUPCAKE_CHAOS", True) else None,
+        "chaosUrl": "/api/v1/lab/chaos" if settings.CUPCAKE_CHAOS else None,
         "chaosDebounceMs": 250,
         "chaosPollMs": 3000,
         "deadlineMs": chaos.deadline_ms,

@@ -78,13 +78,20 @@ class PeerAnswer(Generic[T]):
         return self.problem is None
 
 
+def unreachable(call: Call) -> bool:
+    """Whether a failed call never got an answer (refused, timed out, circuit open)."""
+    return call.status is None
+
+
 def answer_from(
     fetched: Fetched, *, service: str, parse: Callable[[Any], T], item: bool = False
 ) -> PeerAnswer[T]:
     """Turn an outcome into an answer: 200 parsed; 404 ``missing`` when reading one ``item``
     (elsewhere a 404 means a misconfigured peer); anything else a problem."""
     outcome, reason = fetched.outcome, fetched.reason
-    if not outcome.available:
+    if not outcome.available or (outcome.stale and unreachable(outcome.call)):
+        # A peer that cannot be reached at all is unavailable, cached copy or not: what
+        # it serves (its pictures above all) is gone too, and the page must say so.
         return PeerAnswer(call=outcome.call, problem=f"{service} {reason}")
     if outcome.status_code == 404 and item:
         return PeerAnswer(call=outcome.call, missing=True)

@@ -143,8 +143,7 @@ def failure_in_words(call: Call, *, limit: float) -> str:
     if error == "deadline exhausted":
         return "was not asked: the request's deadline had run out"
     if error.endswith("Timeout"):
-        seconds = call.budget_ms / 1000 if call.budget_ms is not None else limit
-        return f"did not answer within {seconds:.2g} s"
+        return f"did not answer within {round(limit, 2):g} s"
     if call.status is not None and call.status >= 500:
         return f"answered HTTP {call.status}"
     if call.status is not None:

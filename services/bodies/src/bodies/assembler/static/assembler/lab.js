@@ -1,5 +1,5 @@
 // The lab page's entry module: wires the panels, the cupcake, the bake form, the wire
-// panel and the gallery to the composition API. Configuration comes from the page's
+// panel, the gallery and the chaos drawer to the lab's API. Configuration comes from the page's
 // JSON data block; no inline script anywhere.
 
 import { announce, setHidden, setText, wordsJoin } from "./dom.js";
@@ -18,6 +18,7 @@ import { createCupcake } from "./cupcake.js";
 import { createWire } from "./wire.js";
 import { createBake } from "./bake.js";
 import { createGallery } from "./gallery.js";
+import { createChaos } from "./chaos.js";
 
 const config = JSON.parse(document.getElementById("lab-config").textContent);
 const byId = (id) => document.getElementById(id);
@@ -57,6 +58,15 @@ const bake = createBake({
     cupcake.celebrate();
   },
   onName: (name) => cupcake.setName(name),
+});
+const chaos = createChaos({
+  toggle: byId("chaos-toggle"),
+  count: byId("chaos-count"),
+  drawer: byId("chaos-drawer"),
+  closeButton: byId("chaos-close"),
+  resetAll: byId("chaos-reset-all"),
+  problem: byId("chaos-problem"),
+  config,
 });
 const live = new LiveComposition({
   url: config.composeUrl,
@@ -131,9 +141,9 @@ function compositionShow({ status, doc, ms, query }) {
     }
   }
   if (status !== 200 || !doc || !doc.services) {
-    offline(
-      `The lab answered ${status}${doc?.detail ? `: ${doc.detail}` : ""}. Trying again every ${config.pollMs / 1000} s…`,
-    );
+    const detail = `answered ${status}${doc?.detail ? `: ${doc.detail}` : ""}`;
+    offline(`The lab ${detail}. Trying again every ${config.pollMs / 1000} s…`);
+    chaos.statusShow({ bodies: { status: "unavailable", detail } });
     return;
   }
   offline(null);
@@ -141,6 +151,7 @@ function compositionShow({ status, doc, ms, query }) {
   for (const layer of LAYERS) panels[layer].render(doc, choices[layer]);
   healthRender(doc.services);
   statusChangesAnnounce(doc.services);
+  chaos.statusShow(doc.services);
   wire.render(doc, { ms, query, status });
   bake.update(doc);
   gallery.load(); // again only if it could not be loaded before
@@ -161,6 +172,7 @@ function labUnreachable(error) {
     `The lab ${reason}. The bodies service serves this page and the composition API; the page keeps trying every ${config.pollMs / 1000} s.`,
   );
   for (const layer of LAYERS) panels[layer].renderUnknown();
+  chaos.statusShow(null);
   const health = byId("lab-health");
   health.dataset.health = "unavailable";
   setText(byId("lab-health-text"), "The lab is not answering");
@@ -199,3 +211,4 @@ choicesToUrl(choices);
 bake.update();
 live.start();
 gallery.load();
+chaos.start();

@@ -1,12 +1,25 @@
 // The wire panel: every call the assembler made for the last composition, coloured per
-// service, with how long each took: the three log windows of the original demo, in one.
+// service, with how long each took, the deadline it was given, whether the HTTP cache
+// answered, how many tries it took and the state of the circuit breaker: the three log
+// windows of the original demo, in one.
 
-import { el, setText } from "./dom.js";
+import { el, setAttr, setHidden, setText } from "./dom.js";
 
 function msText(ms) {
   if (typeof ms !== "number") return "—";
   return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 }
+
+// What each cache outcome means, for the chip's tooltip.
+const CACHE_MEANING = {
+  miss: "not in the assembler's HTTP cache: the service was asked",
+  hit: "answered from the assembler's HTTP cache while still fresh: the service was not asked",
+  revalidated: "asked with If-None-Match; 304 Not Modified, so the cached copy was used",
+  stale: "the service failed; the last good answer was served from the cache (stale-if-error)",
+};
+
+// Errors that mean the last try was never sent at all.
+const NOT_SENT = new Set(["circuit open", "deadline exhausted"]);
 
 function rowCreate() {
   return el(
@@ -17,15 +30,34 @@ function rowCreate() {
       "td",
       { className: "cell-path" },
       el("span", { className: "call-path" }, el("span", { className: "call-method" }), " ", el("span", { className: "call-url" })),
+      el(
+        "span",
+        { className: "call-notes", hidden: true },
+        el("span", { className: "call-badge", dataset: { kind: "attempts" }, hidden: true }),
+        el("span", { className: "call-badge", dataset: { kind: "breaker" }, hidden: true }),
+      ),
     ),
     el("td", { className: "cell-status" }, el("span", { className: "call-status" })),
     el(
       "td",
       { className: "cell-time" },
-      el("span", { className: "call-time" }, el("span", { className: "call-bar" }), el("span", { className: "call-ms" })),
+      el(
+        "span",
+        { className: "call-time" },
+        el("span", { className: "call-bar" }),
+        el("span", { className: "call-ms" }),
+        el("span", { className: "call-budget", hidden: true }),
+      ),
     ),
     el("td", { className: "cell-cache" }, el("span", { className: "call-cache" })),
   );
+}
+
+function badgeShow(badge, text, title, state) {
+  setHidden(badge, !text);
+  setText(badge, text);
+  setAttr(badge, "title", text ? title : null);
+  if (state) badge.dataset.state = state;
 }
 
 function rowUpdate(row, call, slowest) {
@@ -42,12 +74,47 @@ function rowUpdate(row, call, slowest) {
   const ok = typeof call.status === "number" && call.status < 500 && !call.error;
   const status = row.querySelector(".call-status");
   status.dataset.ok = String(ok);
-  setText(status, call.status ?? call.error ?? "no answer");
-  if (call.error && call.status) status.title = call.error;
+  const attempts = Number(call.attempts) || 1;
+  // "circuit open" or "deadline exhausted" on the first try: nothing went on the wire.
+  const unsent = call.status == null && NOT_SENT.has(call.error);
+  const failed = unsent ? (attempts > 1 ? "no answer" : "not sent") : call.error;
+  setText(status, call.status ?? failed ?? "no answer");
+  setAttr(status, "title", call.error || null);
+
+  badgeShow(
+    row.querySelector('.call-badge[data-kind="attempts"]'),
+    attempts > 1 ? `${attempts} attempts` : "",
+    "the first try failed, so this read was tried again within the deadline",
+  );
+  const breaker = call.breaker && call.breaker !== "closed" ? call.breaker : "";
+  badgeShow(
+    row.querySelector('.call-badge[data-kind="breaker"]'),
+    breaker ? `circuit ${breaker}` : "",
+    breaker === "open"
+      ? `after repeated failures the assembler stops asking ${call.service} for a moment and answers at once`
+      : `one trial call decides whether ${call.service} is back`,
+    breaker,
+  );
+
+  setHidden(row.querySelector(".call-notes"), attempts <= 1 && !breaker);
+
   setText(row.querySelector(".call-ms"), msText(call.ms));
   const share = slowest > 0 && typeof call.ms === "number" ? (call.ms / slowest) * 100 : 0;
   row.querySelector(".call-bar").style.setProperty("--share", `${share.toFixed(1)}%`);
-  setText(row.querySelector(".call-cache"), call.cache ?? "—");
+  const budget = row.querySelector(".call-budget");
+  const hasBudget = typeof call.budget_ms === "number";
+  setHidden(budget, !hasBudget);
+  setText(budget, hasBudget ? `of ${Math.round(call.budget_ms)} ms` : "");
+  setAttr(
+    budget,
+    "title",
+    hasBudget ? `the time this call had: sent to ${call.service} as Request-Deadline-Ms` : null,
+  );
+
+  const cache = row.querySelector(".call-cache");
+  cache.dataset.cache = call.cache ?? "";
+  setText(cache, call.cache ?? "—");
+  setAttr(cache, "title", CACHE_MEANING[call.cache] ?? null);
 }
 
 /** The wire panel; `live` is the small "live" badge next to its title. */
