@@ -83,7 +83,7 @@ bench: install ## the benchmark table: ratios measured side by side in one run (
 	$(BIN)/python -m bench $(BENCH_FLAGS)
 
 screenshots: test-browser ## refresh the README's screenshots of the lab page from a browser test run
-	cp test-results/screenshots/*.png docs/images/
+	cp test-results/screenshots/lab-page.png test-results/screenshots/lab-page-phone.png test-results/screenshots/lab-chaos.png docs/images/
 
 clean: ## remove the environments and the local lab's state
 	rm -rf .venv .venvs .lab

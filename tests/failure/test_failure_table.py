@@ -176,3 +176,11 @@ def test_the_deadline_shrinks_along_the_chain(lab: RunningLab) -> None:
         ).status_code
         == 504
     )
+
+
+def test_a_restarted_service_starts_without_the_chaos_it_was_given(lab: RunningLab) -> None:
+    chaos(lab, "toppings", down=True)
+    assert httpx.get(f"{lab.urls['toppings']}/healthz", timeout=5).status_code == 503
+    restarted = lab.cli("restart", "toppings")
+    assert restarted.returncode == 0, restarted.stderr
+    assert httpx.get(f"{lab.urls['toppings']}/healthz", timeout=5).status_code == 200

@@ -81,6 +81,8 @@ class Lab:
         """Migrate and start every service, then wait until all are ready."""
         self.check_ports()
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
+        for name in self.services:
+            self.chaos_clear(name)
         with ThreadPoolExecutor(max_workers=len(self.services)) as pool:
             migrations = {pool.submit(s.migrate): s for s in self.services.values()}
             # Each service starts as soon as its own migrations are done, from this
@@ -89,6 +91,10 @@ class Lab:
                 done.result()
                 migrations[done].start()
         self.wait_ready(list(self.services))
+
+    def chaos_clear(self, name: str) -> None:
+        """Forget the chaos a service was given: a (re)started service starts healthy."""
+        (self.settings.state_dir / f"chaos-{name}.json").unlink(missing_ok=True)
 
     def wait_ready(self, names: list[str]) -> None:
         """Wait until each named service is ready; ServiceFailed if one dies or times out."""
@@ -126,6 +132,7 @@ class Lab:
         if action == "kill":
             service.kill()
         if action in ("start", "restart"):
+            self.chaos_clear(name)
             if not service.running and not port_is_free(self.settings.host, service.port):
                 address = f"{self.settings.host}:{service.port}"
                 raise PortTaken(f"{name} cannot start: {address} is in use")
