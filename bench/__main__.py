@@ -7,8 +7,6 @@ with the same server (granian), workers and threads, and the same load (wrk).
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import tempfile
 import time
 from collections.abc import Iterator
@@ -44,15 +42,12 @@ def measure(url: str, args: argparse.Namespace) -> wrk.Load:
 
 @contextmanager
 def stalled(lab: BenchLab, service: str) -> Iterator[None]:
-    """SIGSTOP every process of ``service``; SIGCONT them afterwards."""
-    pids = lab.pids(service)
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
+    """Freeze ``service`` (``cupcake-lab pause``: SIGSTOP); resume it afterwards."""
+    lab.cli("pause", service)
     try:
         yield
     finally:
-        for pid in pids:
-            os.kill(pid, signal.SIGCONT)
+        lab.cli("resume", service)
 
 
 def breaker_opened(url: str, service: str, timeout: float = 30) -> None:

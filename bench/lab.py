@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -37,19 +36,18 @@ class BenchLab:
     urls: dict[str, str]
     up_seconds: float
 
-    def pids(self, service: str) -> list[int]:
-        """The granian server of ``service`` and its workers, as the launcher reports them."""
-        status = subprocess.run(
-            [str(Path(sys.executable).parent / "cupcake-lab"), "status", "--json"],
+    def cli(self, *args: str) -> None:
+        """Run ``cupcake-lab ARGS`` against this lab (SystemExit if it fails)."""
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "cupcake-lab"), *args],
             env=self.env,
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=60,
             check=False,
         )
-        rows = {row["service"]: row for row in json.loads(status.stdout)["services"]}
-        main = psutil.Process(int(rows[service]["pid"]))
-        return [main.pid, *(child.pid for child in main.children(recursive=True))]
+        if done.returncode != 0:
+            raise SystemExit(f"cupcake-lab {' '.join(args)} failed: {done.stderr}")
 
     def memory_mb(self) -> float:
         """PSS of the launcher and every process it started, in MB."""

@@ -8,17 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.lab_page import card, cupcake_expect, lab_open, radio
+from tests.catalogue import FROSTINGS, PAIRINGS, TOPPINGS
 from tests.e2e.conftest import RunningLab
-
-FROSTINGS = ("chocolate", "vanilla", "strawberry", "neon-blue")
-TOPPINGS = ("sprinkles", "cherry", "flag")
-# DESIGN.md's pairing table: frosting -> (bodies it goes on, toppings it takes).
-PAIRINGS = {
-    "chocolate": ({"chocolate", "vanilla"}, {"sprinkles", "cherry", "flag"}),
-    "vanilla": ({"vanilla", "chocolate", "carrot-cake"}, {"sprinkles", "cherry", "flag"}),
-    "strawberry": ({"vanilla"}, {"cherry", "flag"}),
-    "neon-blue": ({"vanilla"}, {"flag"}),
-}
 
 
 def baked_combinations(lab: RunningLab) -> set[tuple[str, str, str]]:

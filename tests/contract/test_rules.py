@@ -7,17 +7,7 @@ import itertools
 import pytest
 from flask.testing import FlaskClient
 
-BODIES = ("vanilla", "chocolate", "carrot-cake")
-FROSTINGS = ("chocolate", "vanilla", "strawberry", "neon-blue")
-TOPPINGS = ("sprinkles", "cherry", "flag")
-
-# DESIGN.md's pairing table: frosting -> (bodies it goes on, toppings it takes).
-PAIRINGS = {
-    "chocolate": ({"chocolate", "vanilla"}, {"sprinkles", "cherry", "flag"}),
-    "vanilla": ({"vanilla", "chocolate", "carrot-cake"}, {"sprinkles", "cherry", "flag"}),
-    "strawberry": ({"vanilla"}, {"cherry", "flag"}),
-    "neon-blue": ({"vanilla"}, {"flag"}),
-}
+from tests.catalogue import BODIES, FROSTINGS, PAIRINGS, TOPPINGS
 
 
 def allowed_combinations(frostings: FlaskClient) -> set[tuple[str, str, str]]:

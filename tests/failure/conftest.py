@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
-import psutil
 import pytest
 
 from tests.e2e.conftest import RunningLab, start_lab, stop_lab
@@ -68,23 +65,15 @@ def chaos(lab: RunningLab, service: str, **settings: object) -> None:
     assert answer.status_code == 200, answer.text
 
 
-def service_pids(lab: RunningLab, service: str) -> list[int]:
-    """The granian server of ``service`` and its workers, as the launcher reports them."""
-    main = psutil.Process(int(str(lab.statuses()[service]["pid"])))
-    return [main.pid, *(child.pid for child in main.children(recursive=True))]
-
-
 @contextmanager
 def stalled(lab: RunningLab, service: str) -> Iterator[None]:
-    """SIGSTOP a service (it accepts connections, never answers), SIGCONT it afterwards."""
-    pids = service_pids(lab, service)
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
+    """Freeze a service with ``cupcake-lab pause`` (SIGSTOP: connections are accepted, never
+    answered), and ``resume`` it afterwards."""
+    assert lab.cli("pause", service).returncode == 0
     try:
         yield
     finally:
-        for pid in pids:
-            os.kill(pid, signal.SIGCONT)
+        assert lab.cli("resume", service).returncode == 0
 
 
 def wait_until(check: object, *, timeout: float, interval: float = 0.2) -> float:
