@@ -229,3 +229,27 @@ def test_a_half_open_trial_call_gets_only_a_short_timeout(upstream: ScriptedUpst
     toppings.get("/api/v1/toppings")
     trial_timeout = upstream.requests[-1].extensions["timeout"]["read"]
     assert trial_timeout <= policy.trial_timeout
+
+
+def test_while_the_breaker_is_open_the_last_good_answer_is_served_without_asking(
+    upstream: ScriptedUpstream,
+) -> None:
+    def expires_at_once(request: httpx.Request) -> httpx.Response:
+        answer = upstream.catalogue(request)
+        answer.headers["Cache-Control"] = "public, max-age=0, stale-if-error=300"
+        return answer
+
+    upstream.behaviour = expires_at_once
+    toppings = client(upstream, UpstreamPolicy(attempts=1, breaker_failures=1))
+    toppings.get("/api/v1/toppings")
+    upstream.behaviour = refuse
+    toppings.get("/api/v1/toppings")
+    assert toppings.breaker.current_state == "open"
+    reached = len(upstream.requests)
+
+    outcome = toppings.get("/api/v1/toppings")
+
+    assert outcome.stale and outcome.data == {"items": [{"slug": "cherry"}]}
+    assert outcome.call.error == "circuit open" and outcome.call.cache == "stale"
+    assert outcome.call.attempts == 1 and outcome.call.breaker == "open"
+    assert len(upstream.requests) == reached

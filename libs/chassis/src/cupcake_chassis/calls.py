@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 
@@ -22,13 +22,17 @@ class Call:
     breaker: str = "closed"
 
     def as_dict(self) -> dict[str, Any]:
-        """The call as JSON-ready data."""
-        return asdict(self)
+        """The call as JSON-ready data (every field is a plain value: no deep copy needed)."""
+        return {field.name: getattr(self, field.name) for field in fields(self)}
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a resilient GET produced: data (perhaps stale), or the reason there is none."""
+    """What a resilient GET produced: data (perhaps stale), or the reason there is none.
+
+    ``data`` may be shared with other callers (answers are kept fresh and stale in memory
+    and handed out as they are): never change it.
+    """
 
     call: Call
     status_code: int | None

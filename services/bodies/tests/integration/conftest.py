@@ -21,6 +21,7 @@ from django.db import connections
 from django.test import Client
 from pytest_django import DjangoDbBlocker, Settings
 
+from bodies.catalogue.kept import catalogue_kept_clear
 from bodies.config.database import database_config
 from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers
 from integration.helpers import catalogue_rows
@@ -55,10 +56,12 @@ def sqlite_config(path: Path) -> dict[str, Any]:
 
 
 def catalogue_reseed() -> None:
-    """Empty the database and seed it again with the data migration's own function."""
+    """Empty the database and seed it again with the data migrations' own functions."""
     call_command("flush", interactive=False, verbosity=0)
     seed = importlib.import_module("bodies.catalogue.migrations.0002_seed_bodies")
     seed.seed_bodies(apps, None)
+    version = importlib.import_module("bodies.catalogue.migrations.0003_catalogueversion")
+    version.version_create(apps, None)
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +100,12 @@ def database(
     shutil.copyfile(request.getfixturevalue("migrated_template"), path)
     with django_db_blocker.unblock(), database_in_use(sqlite_config(path)):
         yield
+
+
+@pytest.fixture(autouse=True)
+def kept_cleared() -> None:
+    """Nothing kept rendered from another test's database (they are copies of one file)."""
+    catalogue_kept_clear()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from typing import Any
 from apiflask import APIFlask
 
 from frostings.api import catalogue, edits, pairings
+from frostings.catalogue_cache import catalogue_cache_init
 from frostings.clients import EXTENSION_KEY, peers_create
 from frostings.config import load_config
 from frostings.error_handlers import error_handlers_init
@@ -46,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
         sqlite_pragmas_install(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     app.extensions[EXTENSION_KEY] = peers_create(app.config)
+    catalogue_cache_init(app)
 
     error_handlers_init(app)
     app.schema_name_resolver = schema_name

@@ -39,10 +39,13 @@ def no_content(status: int, headers: dict[str, str] | None = None) -> Response:
 
 
 def conditional_response(response: Response) -> Response:
-    """Tag a 200 response and answer 304 instead when the client has it already."""
+    """Tag a 200 response and answer 304 instead when the client has it already.
+
+    The ETag is the response's own when it has one (a kept rendering), else computed.
+    """
     if response.status_code != 200:
         return response
-    etag = etag_for(response.get_data())
+    etag = response.headers.get("ETag") or etag_for(response.get_data())
     if if_none_match_hits(request.headers.get("If-None-Match"), etag):
         return no_content(304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
     response.headers["ETag"] = etag

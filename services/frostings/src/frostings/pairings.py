@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from frostings.catalogue_cache import catalogue_kept
 from frostings.clients import Peers, Topping
 from frostings.errors import UpstreamUnavailable
 from frostings.services import frosting_get
@@ -33,9 +34,15 @@ def _available(topping: Topping) -> dict[str, Any]:
     return {**details, "available": True}
 
 
+def frosting_toppings_wanted(slug: str) -> tuple[str, ...]:
+    """The slugs of the toppings frosting ``slug`` takes, read once per catalogue version
+    (FrostingNotFound if there is no such frosting)."""
+    return catalogue_kept(("toppings-of", slug), lambda: tuple(frosting_get(slug=slug).toppings))
+
+
 def frosting_toppings_list(*, peers: Peers, slug: str) -> ToppingsAnswer:
     """The frosting's toppings in slug order; a dangling slug is shown unavailable."""
-    wanted = frosting_get(slug=slug).toppings
+    wanted = frosting_toppings_wanted(slug)
     try:
         found = peers.toppings.toppings_by_slug(wanted, stale_ok=True)
     except UpstreamUnavailable as exc:

@@ -154,7 +154,8 @@ def test_without_a_callers_deadline_a_call_gets_at_most_the_upstream_timeout(
     client: FlaskClient, peers_fake: Any
 ) -> None:
     client.get(TOPPINGS_OF_VANILLA)
-    assert 900 < _sent_deadline_ms(peers_fake, "toppings") <= 1000
+    # The chassis keeps a tenth of the time left for this hop, and sends on the rest.
+    assert 800 < _sent_deadline_ms(peers_fake, "toppings") <= 900
 
 
 def test_the_services_own_deadline_caps_a_more_generous_caller(

@@ -20,6 +20,7 @@ def main(global_config: dict[str, Any] | None = None, **settings: Any) -> Router
     """Return the WSGI application; ``settings`` override those from the environment."""
     with Configurator(settings=load_settings(settings)) as config:
         config.include(".models")
+        config.include(".caching")
         config.include(".security")
         config.include(".openapi")
         config.include(".routes")

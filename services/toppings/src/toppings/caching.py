@@ -1,14 +1,21 @@
-"""Validators and freshness for catalogue reads: strong ETags, ``Cache-Control`` and 304."""
+"""Validators and freshness for catalogue reads: strong ETags, ``Cache-Control`` and 304.
+
+Catalogue lists are also kept rendered, per catalogue version (``cupcake_chassis.rendered``):
+a read asks the database for the version, and renders only for a version it has not seen.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
+from pyramid.renderers import render
 from pyramid.request import Request
 from pyramid.response import Response
+
+from cupcake_chassis.rendered import RenderCache
 
 CATALOGUE_CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
 
@@ -38,11 +45,39 @@ def if_none_match_matches(*, header: str | None, etag: str) -> bool:
     return etag.removeprefix("W/") in tags
 
 
+class RenderedJson(NamedTuple):
+    """An answer rendered once: its JSON bytes and their entity tag."""
+
+    body: bytes
+    etag: str
+
+    def response(self) -> Response:
+        """A 200 answer carrying these bytes and their ETag."""
+        response = Response(body=self.body, content_type="application/json", charset=None)
+        response.headers["ETag"] = self.etag
+        return response
+
+
+def rendered_json(request: Request, value: Any) -> RenderedJson:
+    """``value`` rendered exactly as the views' ``json`` renderer does, with its ETag."""
+    body = render("json", value, request=request).encode("utf-8")
+    return RenderedJson(body, etag_for(body))
+
+
+def rendered_lists(request: Request) -> RenderCache[RenderedJson]:
+    """The application's rendered catalogue lists, kept per catalogue version."""
+    cache: RenderCache[RenderedJson] = request.registry["rendered_lists"]
+    return cache
+
+
 def conditional_response(request: Request, response: Response) -> Response:
-    """Add the catalogue validators to a 200 ``response``; 304 if the client has it."""
+    """Add the catalogue validators to a 200 ``response``; 304 if the client has it.
+
+    The ETag is the response's own when it has one (a kept rendering), else computed.
+    """
     if response.status_code != 200:
         return response
-    etag = etag_for(response.body)
+    etag = response.headers.get("ETag") or etag_for(response.body)
     if if_none_match_matches(header=request.headers.get("If-None-Match"), etag=etag):
         response = Response(status=304)
         del response.content_type
@@ -60,3 +95,8 @@ def catalogue_read(view: Callable[[Any, Request], Response]) -> Callable[[Any, R
         return conditional_response(request, view(context, request))
 
     return cached_view
+
+
+def includeme(config: Any) -> None:
+    """Give the application its cache of rendered catalogue lists."""
+    config.registry["rendered_lists"] = RenderCache()

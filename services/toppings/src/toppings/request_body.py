@@ -28,18 +28,21 @@ def body_read_bounded(*, environ: dict[str, Any], limit: int) -> bytes | None:
     The declared ``Content-Length`` is checked first; a body without one
     (chunked) is read only up to ``limit + 1`` bytes, never to its end.
     """
-    too_large = HTTPRequestEntityTooLarge(detail=f"the request body exceeds {limit} bytes")
     declared = environ.get("CONTENT_LENGTH", "").strip()
     if declared:
         if not declared.isdigit():
             raise HTTPBadRequest(detail="the Content-Length header is not a number")
         if int(declared) > limit:
-            raise too_large
+            raise _too_large(limit)
         return _read_at_most(environ["wsgi.input"], int(declared))
     chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
     if not (chunked or environ.get("wsgi.input_terminated")):
         return None
     body = _read_at_most(environ["wsgi.input"], limit + 1)
     if len(body) > limit:
-        raise too_large
+        raise _too_large(limit)
     return body
+
+
+def _too_large(limit: int) -> HTTPRequestEntityTooLarge:
+    return HTTPRequestEntityTooLarge(detail=f"the request body exceeds {limit} bytes")

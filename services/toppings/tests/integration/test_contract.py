@@ -152,3 +152,13 @@ def test_errors_outside_any_operation_are_problems_as_the_document_defines_them(
     ):
         assert response.content_type == "application/problem+json"
         problem.validate(response.json)
+
+
+def test_a_read_answer_that_strays_from_the_document_is_a_500(
+    testapp: TestApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Reads skip openapi-core's request validation; their answers are still checked.
+    monkeypatch.setattr(
+        "toppings.views.toppings.topping_json", lambda request, topping: {"slug": topping.slug}
+    )
+    testapp.get("/api/v1/toppings/cherry", status=500)

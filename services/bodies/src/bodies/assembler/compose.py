@@ -33,7 +33,12 @@ from bodies.assembler.schemas import (
 from bodies.assembler.selectors import body_parts_read
 from bodies.assembler.upstream import Upstreams
 
-PART_FIELDS = {"slug", "name", "description", "color", "image_url"}
+PART_FIELDS = ("slug", "name", "description", "color", "image_url")
+
+
+def part_fields(item: Part | PeerItem) -> dict[str, str]:
+    """The fields every catalogue item has, whichever layer it is from."""
+    return {field: getattr(item, field) for field in PART_FIELDS}
 
 
 def cupcake_compose(
@@ -134,12 +139,12 @@ def chosen_part(
         return None
     if known is None:
         return UnavailablePart(slug=slug)
-    return ChosenPart(**known[slug].model_dump(include=PART_FIELDS))
+    return ChosenPart.model_validate(part_fields(known[slug]))
 
 
 def choice_of(item: Part | PeerItem, *, allowed: bool, reason: str | None) -> Choice:
     """A card of a layer."""
-    return Choice(**item.model_dump(include=PART_FIELDS), allowed=allowed, reason=reason)
+    return Choice(**part_fields(item), allowed=allowed, reason=reason)
 
 
 def frosting_choices(*, got: Gathered, body: str | None, rule: str | None) -> list[Choice]:

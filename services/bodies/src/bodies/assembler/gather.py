@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import DatabaseError
 
@@ -12,16 +14,18 @@ from bodies.assembler.peers import (
     PeerFrosting,
     PeerFrostingToppings,
     PeerItem,
-    frosting_toppings_read,
-    frostings_read_all,
-    toppings_read_all,
+    PeerRead,
+    frosting_toppings,
+    frostings_all,
+    toppings_all,
 )
 from bodies.assembler.pool import task_submit
 from bodies.assembler.schemas import Part
 from bodies.assembler.upstream import Upstreams
 from cupcake_chassis.calls import Call
 
-BodiesRead = Callable[[], list[Part]]
+BodiesRead = Callable[[], Sequence[Part]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,22 +75,33 @@ def bodies_gather(bodies_read: BodiesRead) -> tuple[dict[str, Part] | None, str 
     return {part.slug: part for part in parts}, None
 
 
+def soon(read: PeerRead[T]) -> Future[PeerAnswer[T]]:
+    """A peer's answer: taken at once when it is fresh in memory, else asked in the pool.
+
+    Handing a read to a pool thread and waiting for it costs more than the read itself when
+    its answer is in memory (most compositions); only a read that may wait goes there.
+    """
+    answer = read.fresh()
+    if answer is None:
+        return task_submit(read)
+    done: Future[PeerAnswer[T]] = Future()
+    done.set_result(answer)
+    return done
+
+
 def composition_gather(
     *, frosting: str | None, upstreams: Upstreams, bodies_read: BodiesRead
 ) -> Gathered:
-    """Run the peer calls side by side in the pool while this thread reads the bodies.
+    """Run the peer calls side by side in the pool while this thread reads the bodies
+    (answers fresh in memory are taken at once: nothing to wait for).
 
     The database is read here, not in the pool: Django's connections belong to the
     thread that opened them, and the request's thread closes its own when it ends. The
     pool's tasks run in a copy of this thread's context, so the request's deadline bounds them.
     """
-    frostings = task_submit(frostings_read_all, upstream=upstreams.frostings)
-    paired = (
-        task_submit(frosting_toppings_read, upstream=upstreams.frostings, slug=frosting)
-        if frosting is not None
-        else None
-    )
-    toppings = task_submit(toppings_read_all, upstream=upstreams.toppings)
+    frostings = soon(frostings_all(upstreams.frostings))
+    paired = None if frosting is None else soon(frosting_toppings(upstreams.frostings, frosting))
+    toppings = soon(toppings_all(upstreams.toppings))
     bodies, bodies_problem = bodies_gather(bodies_read)
     return Gathered(
         bodies=bodies,

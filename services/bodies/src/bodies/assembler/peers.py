@@ -10,12 +10,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, Field, ValidationError
 
 from bodies.assembler.models import URL_MAX_LENGTH
-from bodies.assembler.upstream import Fetched, Upstream, upstream_get
+from bodies.assembler.upstream import Fetched, Upstream, upstream_fresh, upstream_get
 from bodies.catalogue import validation
 from cupcake_chassis.calls import Call
 
@@ -110,14 +110,53 @@ def answer_from(
     return PeerAnswer(call=outcome.call, value=value, stale=stale)
 
 
+@dataclass(frozen=True)
+class PeerRead(Generic[T]):
+    """One read a composition makes of a peer: a GET, and how its answer is parsed."""
+
+    upstream: Upstream
+    path: str
+    parse: Callable[[Any], T]
+
+    def __call__(self) -> PeerAnswer[T]:
+        """Ask the peer (within the request's deadline: it may wait on the network)."""
+        return self._answer(upstream_get(upstream=self.upstream, path=self.path))
+
+    def fresh(self) -> PeerAnswer[T] | None:
+        """The answer if the peer's client holds it fresh in memory (no waiting), else None."""
+        fetched = upstream_fresh(upstream=self.upstream, path=self.path)
+        return None if fetched is None else self._answer(fetched)
+
+    def _answer(self, fetched: Fetched) -> PeerAnswer[T]:
+        return answer_from(fetched, service=self.upstream.name, parse=self._parse_kept)
+
+    def _parse_kept(self, data: Any) -> T:
+        """``parse(data)``, reused while the client hands out that very data again (an answer
+        kept fresh in memory is one object): validated once, not once per composition."""
+        key = (self.upstream.base_url, self.path)
+        kept = _parsed.get(key)
+        if kept is not None and kept[0] is data:
+            return cast(T, kept[1])
+        value = self.parse(data)
+        _parsed[key] = (data, value)
+        return value
+
+
+# The last answer parsed for each peer URL: (its data, what it was parsed into). Holding the
+# data keeps its identity from being reused, so ``is`` tells it is the same answer.
+_parsed: dict[tuple[str, str], tuple[Any, Any]] = {}
+
+
+def frostings_all(upstream: Upstream) -> PeerRead[list[PeerFrosting]]:
+    """The read of every frosting with its pairings."""
+    return PeerRead(
+        upstream, "/api/v1/frostings", lambda data: PeerFrostingList.model_validate(data).items
+    )
+
+
 def frostings_read_all(*, upstream: Upstream) -> PeerAnswer[list[PeerFrosting]]:
     """Every frosting with its pairings."""
-    fetched = upstream_get(upstream=upstream, path="/api/v1/frostings")
-    return answer_from(
-        fetched,
-        service=upstream.name,
-        parse=lambda data: PeerFrostingList.model_validate(data).items,
-    )
+    return frostings_all(upstream)()
 
 
 def frosting_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrosting]:
@@ -127,20 +166,28 @@ def frosting_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrosting]:
     return answer_from(fetched, service=upstream.name, parse=PeerFrosting.model_validate, item=True)
 
 
+def frosting_toppings(upstream: Upstream, slug: str) -> PeerRead[PeerFrostingToppings]:
+    """The read of one frosting's toppings as frostings sees them (it asks toppings in turn)."""
+    return PeerRead(
+        upstream, f"/api/v1/frostings/{slug}/toppings", PeerFrostingToppings.model_validate
+    )
+
+
 def frosting_toppings_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrostingToppings]:
     """The toppings of one frosting as frostings sees them (it asks toppings in turn)."""
-    fetched = upstream_get(upstream=upstream, path=f"/api/v1/frostings/{slug}/toppings")
-    return answer_from(fetched, service=upstream.name, parse=PeerFrostingToppings.model_validate)
+    return frosting_toppings(upstream, slug)()
+
+
+def toppings_all(upstream: Upstream) -> PeerRead[list[PeerItem]]:
+    """The read of every topping."""
+    return PeerRead(
+        upstream, "/api/v1/toppings", lambda data: PeerToppingList.model_validate(data).items
+    )
 
 
 def toppings_read_all(*, upstream: Upstream) -> PeerAnswer[list[PeerItem]]:
     """Every topping."""
-    fetched = upstream_get(upstream=upstream, path="/api/v1/toppings")
-    return answer_from(
-        fetched,
-        service=upstream.name,
-        parse=lambda data: PeerToppingList.model_validate(data).items,
-    )
+    return toppings_all(upstream)()
 
 
 def topping_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerItem]:

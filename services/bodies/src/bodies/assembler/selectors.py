@@ -6,14 +6,24 @@ from uuid import UUID
 
 from bodies.assembler.models import Cupcake
 from bodies.assembler.schemas import Part
+from bodies.catalogue.kept import catalogue_kept
 from bodies.catalogue.schemas import BodyOut
 from bodies.catalogue.selectors import body_list
 from bodies.core.problems import NotFound
 
 
-def body_parts_read() -> list[Part]:
-    """Every body of the catalogue, sorted by slug, as a part of a cupcake."""
-    return [Part(**BodyOut.model_validate(body).model_dump()) for body in body_list()]
+def body_parts_read() -> tuple[Part, ...]:
+    """Every body of the catalogue, sorted by slug, as a part of a cupcake.
+
+    Kept per catalogue version (read once per write, not once per composition): shared
+    between requests, so never to be changed.
+    """
+    return catalogue_kept("parts", body_parts_from_database)
+
+
+def body_parts_from_database() -> tuple[Part, ...]:
+    """Every body as the database holds it now, as a part of a cupcake."""
+    return tuple(Part(**BodyOut.model_validate(body).model_dump()) for body in body_list())
 
 
 def cupcake_get(*, cupcake_id: str) -> Cupcake:

@@ -185,3 +185,12 @@ def upstream_get(*, upstream: Upstream, path: str, revalidate: bool = False) -> 
         " (serving its last good answer)" if outcome.stale else "",
     )
     return Fetched(outcome, reason)
+
+
+def upstream_fresh(*, upstream: Upstream, path: str) -> Fetched | None:
+    """GET ``path``'s answer if ``upstream``'s client holds it fresh in memory, else None.
+
+    Never waits and never fails: what needs asking (or a failure) is ``upstream_get``'s.
+    """
+    outcome = upstream.client.fresh(path)
+    return None if outcome is None else Fetched(outcome)

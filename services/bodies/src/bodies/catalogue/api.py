@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Status
 
 from bodies.catalogue import selectors, services
+from bodies.catalogue.kept import catalogue_kept
 from bodies.catalogue.pictures import body_picture_svg
 from bodies.catalogue.schemas import BodyChange, BodyCreate, BodyList, BodyOut, BodyReplace
 from bodies.core.auth import AdminToken
-from bodies.core.conditional import cached_response
+from bodies.core.conditional import cached_response, etag_for
 from bodies.core.problem_schemas import Problem, ValidationProblem
 
 router = Router(tags=["bodies"])
@@ -44,9 +45,19 @@ def json_bytes(schema: BodyOut | BodyList) -> bytes:
     openapi_extra=CACHEABLE,
 )
 def list_bodies(request: HttpRequest) -> HttpResponse:
-    """All bodies, sorted by slug; 304 when If-None-Match matches."""
+    """All bodies, sorted by slug; 304 when If-None-Match matches.
+
+    Served as rendered for the catalogue's current version; rendered anew after a write.
+    """
+    content, etag = catalogue_kept("list", body_list_rendered)
+    return cached_response(request, content=content, content_type="application/json", etag=etag)
+
+
+def body_list_rendered() -> tuple[bytes, str]:
+    """The list of bodies read from the database now: its JSON and their ETag."""
     bodies = BodyList(items=[BodyOut.model_validate(body) for body in selectors.body_list()])
-    return cached_response(request, content=json_bytes(bodies), content_type="application/json")
+    content = json_bytes(bodies)
+    return content, etag_for(content)
 
 
 @router.get(

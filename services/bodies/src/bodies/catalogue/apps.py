@@ -9,3 +9,7 @@ class CatalogueConfig(AppConfig):
     name = "bodies.catalogue"
     label = "catalogue"
     verbose_name = "Catalogue"
+
+    def ready(self) -> None:
+        """Connect the signals that version the catalogue."""
+        from bodies.catalogue import signals  # noqa: F401

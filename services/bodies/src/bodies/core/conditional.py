@@ -28,9 +28,14 @@ def if_none_match_matches(header: str | None, etag: str) -> bool:
     return any(tag.removeprefix("W/") == opaque for tag in tags)
 
 
-def cached_response(request: HttpRequest, *, content: bytes, content_type: str) -> HttpResponse:
-    """Return ``content`` with its ETag and Cache-Control, or a bodiless 304 when it matches."""
-    etag = etag_for(content)
+def cached_response(
+    request: HttpRequest, *, content: bytes, content_type: str, etag: str | None = None
+) -> HttpResponse:
+    """Return ``content`` with its ETag and Cache-Control, or a bodiless 304 when it matches.
+
+    ``etag`` is the content's own, when already known (a kept rendering).
+    """
+    etag = etag or etag_for(content)
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
     if if_none_match_matches(request.headers.get("If-None-Match"), etag):
         not_modified = HttpResponse(status=304, headers=headers)

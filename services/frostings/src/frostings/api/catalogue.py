@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from apiflask import APIBlueprint
-from flask import Response, current_app
+from flask import Response, current_app, jsonify
 
 from frostings.caching import cacheable
+from frostings.catalogue_cache import RenderedJson, rendered_list
 from frostings.images import SVG_MIMETYPE, frosting_svg
 from frostings.openapi import read_responses
 from frostings.schemas import FrostingListOut, FrostingOut, FrostingsQuery, frosting_out
@@ -21,11 +22,20 @@ bp = APIBlueprint("catalogue", __name__, tag="Catalogue", url_prefix="/api/v1")
 @cacheable
 @bp.input(FrostingsQuery, location="query", arg_name="query")
 @bp.output(FrostingListOut)
-def frostings_list(query: dict[str, Any]) -> dict[str, Any]:
-    """Every frosting sorted by slug; with ``body``, only those that go on that body."""
+def frostings_list(query: dict[str, Any]) -> Response:
+    """Every frosting sorted by slug; with ``body``, only those that go on that body.
+
+    Served as rendered for the catalogue's current version; rendered anew after a write.
+    """
+    body = query.get("body")
+    return rendered_list(("frostings", body), lambda: frostings_rendered(body=body)).response()
+
+
+def frostings_rendered(*, body: str | None) -> RenderedJson:
+    """The frostings list read from the database now, serialised as ``@bp.output`` would."""
     public_url = current_app.config["PUBLIC_URL"]
-    frostings = frosting_list(body=query.get("body"))
-    return {"items": [frosting_out(f, public_url=public_url) for f in frostings]}
+    items = [frosting_out(f, public_url=public_url) for f in frosting_list(body=body)]
+    return RenderedJson.of(jsonify(FrostingListOut().dump({"items": items})))
 
 
 @bp.get("/frostings/<slug>")

@@ -18,10 +18,19 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..settings import DATABASE_URL
+from .catalogue_version import CatalogueVersion, catalogue_version_bump, catalogue_version_read
 from .meta import Base
 from .topping import Topping
 
-__all__ = ["Base", "Topping", "get_engine", "get_session_factory", "get_tm_session"]
+__all__ = [
+    "Base",
+    "CatalogueVersion",
+    "Topping",
+    "catalogue_version_read",
+    "get_engine",
+    "get_session_factory",
+    "get_tm_session",
+]
 
 
 def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
@@ -42,8 +51,10 @@ def get_engine(settings: Mapping[str, Any]) -> Engine:
 
 
 def get_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to ``engine``."""
-    return sessionmaker(bind=engine)
+    """Return a session factory bound to ``engine`` whose writes bump the catalogue version."""
+    factory = sessionmaker(bind=engine)
+    event.listen(factory, "before_flush", catalogue_version_bump)
+    return factory
 
 
 def get_tm_session(

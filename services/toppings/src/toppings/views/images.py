@@ -9,13 +9,16 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from ..caching import catalogue_read
+from ..openapi import responses_validated
 from ..pictures import topping_svg
 from ..repository import SqlAlchemyToppingRepository
 from ..services import topping_get
 
 
 @view_config(
-    route_name="topping_image", request_method="GET", openapi=True, decorator=catalogue_read
+    route_name="topping_image",
+    request_method="GET",
+    decorator=(catalogue_read, responses_validated),
 )
 def topping_image_view(request: Request) -> Response:
     """``GET /api/v1/toppings/{slug}/image.svg``: the topping drawn in its colour."""

@@ -10,8 +10,10 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ..caching import catalogue_read
-from ..models import Topping
+from ..caching import RenderedJson, catalogue_read, rendered_json, rendered_lists
+from ..models import Topping, catalogue_version_read
+from ..openapi import responses_validated
+from ..problems import FieldError, InvalidInput
 from ..repository import SqlAlchemyToppingRepository
 from ..security import EDIT
 from ..services import (
@@ -24,6 +26,9 @@ from ..services import (
 )
 from ..settings import PUBLIC_URL
 from ..validation import slugs_clean, topping_fields_clean
+
+# As many slugs as the ``slug`` filter may list (the OpenAPI document says the same).
+SLUG_FILTER_MAX = 100
 
 
 def _repo(request: Request) -> SqlAlchemyToppingRepository:
@@ -46,27 +51,49 @@ def topping_json(request: Request, topping: Topping) -> dict[str, Any]:
     }
 
 
+def slug_filter(request: Request) -> list[str] | None:
+    """The ``slug`` filter (``?slug=a,b``) as a list of valid slugs, or None when absent."""
+    wanted = request.GET.get("slug")
+    if wanted is None:
+        return None
+    values = wanted.split(",")
+    if len(values) > SLUG_FILTER_MAX:
+        raise InvalidInput([FieldError("slug", f"must list at most {SLUG_FILTER_MAX} items")])
+    return slugs_clean(field="slug", values=values)
+
+
+def toppings_rendered(request: Request, slugs: list[str] | None) -> RenderedJson:
+    """The list of toppings (only ``slugs`` if given) as JSON, read from the database now."""
+    toppings = topping_list(repo=_repo(request), slugs=slugs)
+    return rendered_json(request, {"items": [topping_json(request, t) for t in toppings]})
+
+
 @view_config(
     route_name="toppings",
     request_method="GET",
-    renderer="json",
-    openapi=True,
-    decorator=catalogue_read,
+    decorator=(catalogue_read, responses_validated),
 )
-def toppings_list_view(request: Request) -> dict[str, Any]:
-    """``GET /api/v1/toppings[?slug=a,b]``: the toppings, sorted by slug."""
-    wanted = request.openapi_validated.parameters.query.get("slug")
-    slugs = None if wanted is None else slugs_clean(field="slug", values=wanted)
-    toppings = topping_list(repo=_repo(request), slugs=slugs)
-    return {"items": [topping_json(request, topping) for topping in toppings]}
+def toppings_list_view(request: Request) -> Response:
+    """``GET /api/v1/toppings[?slug=a,b]``: the toppings, sorted by slug.
+
+    Served as rendered for the catalogue's current version; rendered anew after a write.
+    """
+    slugs = slug_filter(request)
+    # The version is read first: what is rendered next is at least as new as it.
+    version = catalogue_version_read(request.registry["dbengine"])
+    rendered = rendered_lists(request).get(
+        None if slugs is None else tuple(slugs),
+        version=version,
+        render=lambda: toppings_rendered(request, slugs),
+    )
+    return rendered.response()
 
 
 @view_config(
     route_name="topping",
     request_method="GET",
     renderer="json",
-    openapi=True,
-    decorator=catalogue_read,
+    decorator=(catalogue_read, responses_validated),
 )
 def topping_detail_view(request: Request) -> dict[str, Any]:
     """``GET /api/v1/toppings/{slug}``: one topping."""
