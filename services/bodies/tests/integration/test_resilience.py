@@ -162,7 +162,9 @@ def test_the_front_doors_deadline_bounds_a_composition_with_a_stalled_peer(
 
     assert response.status_code == 200
     composition = response.json()
-    assert composition["services"]["toppings"]["detail"] == "toppings did not answer within 0.3 s"
+    # What was left of the 0.3 s when the call started: a little less on a busy machine.
+    detail = composition["services"]["toppings"]["detail"]
+    assert re.fullmatch(r"toppings did not answer within 0\.(2\d*|3) s", detail), detail
     # What each peer was told it had left: below the front door's budget.
     sent = [int(ms) for ms in fake_peers.deadlines if ms]
     assert len(sent) == 3 and all(0 < ms <= 300 for ms in sent), sent

@@ -1,6 +1,7 @@
 """Composition through the chassis: circuit breaker, stale answers, and the request's deadline."""
 
 import dataclasses
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -173,7 +174,10 @@ def test_a_stalled_peer_costs_the_requests_deadline_not_the_upstream_timeout(
     took = time.perf_counter() - started
 
     assert 0.25 < took < 0.6  # UPSTREAM_TIMEOUT is 1 s
-    assert composition.services.toppings.detail == "toppings did not answer within 0.3 s"
+    # What was left of the 0.3 s deadline when the call started (a little less when busy).
+    assert re.fullmatch(
+        r"toppings did not answer within 0\.(2\d*|3) s", composition.services.toppings.detail or ""
+    ), composition.services.toppings.detail
     assert statuses(composition)["bodies"] == "ok"
 
 

@@ -2,6 +2,7 @@
 and the chassis' record of the call; none raises."""
 
 import dataclasses
+import re
 
 import httpx
 import pytest
@@ -127,7 +128,10 @@ def test_a_time_out_under_a_nearer_deadline_says_the_deadline() -> None:
         0.3, lambda: upstream_get(upstream=peer(httpx.MockTransport(stall)), path="/x")
     )
 
-    assert fetched.reason == "did not answer within 0.3 s"
+    # What was left of the 0.3 s deadline when the call started (a little less when busy).
+    assert re.fullmatch(r"did not answer within 0\.(2\d*|3) s", fetched.reason or ""), (
+        fetched.reason
+    )
 
 
 def test_no_call_is_made_once_the_requests_deadline_has_run_out() -> None:
