@@ -59,7 +59,7 @@ def test_when_toppings_fails_the_answer_is_degraded_not_an_error(
         {"slug": slug, "available": False} for slug in ("cherry", "flag", "sprinkles")
     ]
     assert "toppings service is unavailable" in body["detail"]
-    assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Cache-Control"] == "max-age=1"
     assert "ETag" not in response.headers
 
 
