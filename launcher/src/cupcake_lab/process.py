@@ -141,6 +141,9 @@ class ManagedService:
             "--workers", str(self._workers),
             "--blocking-threads", str(self._threads),
             "--no-ws",
+            # A worker that will not stop gracefully is killed, so that stopping a service
+            # (or the launcher dying) never leaves one holding the port.
+            "--workers-kill-timeout", "5",
         ]  # fmt: skip
         if self.spec.factory:
             argv.append("--factory")
