@@ -194,7 +194,10 @@ def upstream_get(*, upstream: Upstream, path: str, revalidate: bool = False) -> 
 def upstream_fresh(*, upstream: Upstream, path: str) -> Fetched | None:
     """GET ``path``'s answer if ``upstream``'s client holds it fresh in memory, else None.
 
-    Never waits and never fails: what needs asking (or a failure) is ``upstream_get``'s.
+    Never waits: a call that an open circuit refuses is answered here too, at once (it
+    needs no thread of its own); what must be asked is ``upstream_get``'s.
     """
+    if upstream.client.breaker.current_state == "open":
+        return upstream_get(upstream=upstream, path=path)
     outcome = upstream.client.fresh(path)
     return None if outcome is None else Fetched(outcome)
