@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,17 +13,11 @@ from pathlib import Path
 import httpx
 import psutil
 
+from cupcake_lab.ports import free_port
 from cupcake_lab.settings import default_threads
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("bodies", "frostings", "toppings")
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
