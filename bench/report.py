@@ -50,7 +50,8 @@ def print_table(figures: list[Figure], args: argparse.Namespace) -> None:
     python = platform.python_version()
     print(
         f"wrk, {args.connections} connections, {args.seconds:g} s per run after 1 s of warm-up; "
-        f"granian, 1 worker per service; {cores} cores, Python {python}"
+        f"granian, 1 worker per service; {cores} cores, Python {python}; healthy and stalled "
+        f"compositions alternate {args.rounds} times, each figure the median run"
     )
     print()
     print("| figure | measured | goal | met | detail |")

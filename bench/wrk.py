@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 _LATENCY = re.compile(r"^\s*(50|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+# "Latency   12.3ms    4.5ms  87.6ms   90.1%": average, deviation, maximum.
+_LATENCY_MAX = re.compile(r"^\s*Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)\s", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class Load:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
+    max_ms: float
     errors: int
 
     @property
@@ -38,7 +41,8 @@ def wrk_path() -> str:
 
 
 def parse(url: str, output: str) -> Load:
-    """Read requests per second, p50, p99 and errors from wrk's --latency output."""
+    """Read requests per second, p50, p99, the slowest answer and errors from wrk's
+    --latency output."""
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     if rate is None:
         raise RuntimeError(f"wrk printed no rate for {url}:\n{output}")
@@ -46,7 +50,11 @@ def parse(url: str, output: str) -> Load:
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     errors += int(non_2xx.group(1)) if non_2xx else 0
-    return Load(url, float(rate.group(1)), latency["50"], latency["99"], errors)
+    slowest = _LATENCY_MAX.search(output)
+    if slowest is None:
+        raise RuntimeError(f"wrk printed no latency for {url}:\n{output}")
+    max_ms = float(slowest.group(1)) * _UNITS[slowest.group(2)]
+    return Load(url, float(rate.group(1)), latency["50"], latency["99"], max_ms, errors)
 
 
 def run(url: str, *, seconds: float, connections: int, threads: int = 2) -> Load:
