@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import queue
+import shutil
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from pathlib import Path
 
 import httpx
 
@@ -36,10 +38,17 @@ def service_env(settings: LabSettings, spec: ServiceSpec, token: str) -> dict[st
             "FROSTINGS_URL": settings.base_url("frostings"),
             "TOPPINGS_URL": settings.base_url("toppings"),
             "PYTHONUNBUFFERED": "1",
+            # Where the worker processes keep their Prometheus figures (``/metrics`` sums them).
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings, spec.name)),
         }
     )
     env.update(settings.extra_env)
     return env
+
+
+def metrics_dir(settings: LabSettings, name: str) -> Path:
+    """The folder of service ``name``'s metrics files."""
+    return settings.state_dir / "metrics" / name
 
 
 class Lab:
@@ -82,7 +91,7 @@ class Lab:
         self.check_ports()
         self.settings.log_dir.mkdir(parents=True, exist_ok=True)
         for name in self.services:
-            self.chaos_clear(name)
+            self.state_reset(name)
         with ThreadPoolExecutor(max_workers=len(self.services)) as pool:
             migrations = {pool.submit(s.migrate): s for s in self.services.values()}
             # Each service starts as soon as its own migrations are done, from this
@@ -92,9 +101,15 @@ class Lab:
                 migrations[done].start()
         self.wait_ready(list(self.services))
 
-    def chaos_clear(self, name: str) -> None:
-        """Forget the chaos a service was given: a (re)started service starts healthy."""
+    def state_reset(self, name: str) -> None:
+        """Forget the chaos a service was given (a (re)started service starts healthy) and
+        the metrics of its earlier processes (counters start again from zero)."""
         (self.settings.state_dir / f"chaos-{name}.json").unlink(missing_ok=True)
+        if self.services[name].running:
+            return  # its metrics files are in use
+        folder = metrics_dir(self.settings, name)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
 
     def wait_ready(self, names: list[str]) -> None:
         """Wait until each named service is ready; ServiceFailed if one dies or times out."""
@@ -132,7 +147,7 @@ class Lab:
         if action == "kill":
             service.kill()
         if action in ("start", "restart"):
-            self.chaos_clear(name)
+            self.state_reset(name)
             if not service.running and not port_is_free(self.settings.host, service.port):
                 address = f"{self.settings.host}:{service.port}"
                 raise PortTaken(f"{name} cannot start: {address} is in use")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import threading
-from typing import TextIO
+from typing import Any, TextIO
 
 _ANSI = {
     "red": "31",
@@ -17,6 +18,20 @@ _ANSI = {
     "bold": "1",
     "dim": "2",
 }
+
+
+_LEVEL_COLOURS = {"WARNING": "yellow", "ERROR": "red", "CRITICAL": "red"}
+
+
+def log_record(line: str) -> dict[str, Any] | None:
+    """The JSON log record a service printed as ``line``, or None for any other line."""
+    if not line.startswith("{"):
+        return None
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and "event" in record else None
 
 
 def colour_wanted(stream: TextIO) -> bool:
@@ -48,9 +63,26 @@ class LinePrinter:
         return f"\x1b[{_ANSI[colour]}m{text}\x1b[0m"
 
     def service_line(self, name: str, colour: str, line: str) -> None:
-        """Print one log line of service ``name``."""
+        """Print one log line of service ``name``: a JSON record as short text, with its
+        time, level (when not INFO), message and the start of its trace id."""
         prefix = self.paint(f"{name:>{self.width}} |", colour)
-        self.write(f"{prefix} {line}")
+        record = log_record(line)
+        self.write(f"{prefix} {line if record is None else self.readable(record)}")
+
+    def readable(self, record: dict[str, Any]) -> str:
+        """A JSON log record as one short line (and its traceback, if any, below it)."""
+        clock = str(record.get("ts", ""))[11:19]
+        level = str(record.get("level", "INFO"))
+        parts = [self.paint(clock, "dim")] if clock else []
+        if level != "INFO":
+            parts.append(self.paint(level, _LEVEL_COLOURS.get(level, "bold")))
+        parts.append(str(record["event"]))
+        if trace_id := record.get("trace_id"):
+            parts.append(self.paint(f"trace {str(trace_id)[:8]}", "dim"))
+        text = " ".join(parts)
+        if traceback := record.get("exc_info"):
+            text += "\n" + str(traceback)
+        return text
 
     def lab_line(self, message: str, colour: str = "bold") -> None:
         """Print a line from the launcher itself."""

@@ -30,7 +30,9 @@ from cupcake_chassis.breaker import HALF_OPEN, OPEN, CircuitBreaker, CircuitOpen
 from cupcake_chassis.calls import Call, Outcome
 from cupcake_chassis.deadline import DEADLINE_HEADER, current_deadline
 from cupcake_chassis.fresh import FreshStore
+from cupcake_chassis.observe import call_done
 from cupcake_chassis.stale import StaleStore
+from cupcake_chassis.tracecontext import outbound_headers
 from cupcake_chassis.transports import BreakerTransport, UpstreamFailed
 
 _RETRYABLE = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, UpstreamFailed)
@@ -65,6 +67,12 @@ def _cache_state(response: httpx.Response) -> str:
     if caching.get("from_cache"):
         return "revalidated" if caching.get("revalidated") else "hit"
     return "miss"
+
+
+def _done(outcome: Outcome, *, asked: bool = False) -> Outcome:
+    """``outcome``, once counted (and logged if the upstream was ``asked``)."""
+    call_done(outcome.call, asked=asked)
+    return outcome
 
 
 def _error_name(exc: BaseException) -> str:
@@ -117,16 +125,16 @@ class ResilientUpstream:
         budget_ms: int | None = None
         if self._remaining() < self.policy.min_budget:
             exhausted = DeadlineExhausted("no time left for this call")
-            return self._fallback(request_path, started, exhausted, attempts, budget_ms)
+            return _done(self._fallback(request_path, started, exhausted, attempts, budget_ms))
         fresh = None if revalidate else self._fresh_outcome(request_path, started)
         if fresh is not None:
-            return fresh
+            return _done(fresh)
         if self.breaker.current_state == OPEN:
             # The breaker would refuse the call below the cache: refuse it here, before the
             # HTTP client and the cache lookup are paid for (recorded as that refusal was).
             _timeout, budget_ms = self._budget()
             refused = CircuitOpen(f"circuit to {self.name} is open")
-            return self._fallback(request_path, started, refused, 1, budget_ms)
+            return _done(self._fallback(request_path, started, refused, 1, budget_ms))
         try:
             for attempt in stamina.retry_context(
                 on=_RETRYABLE,
@@ -140,18 +148,18 @@ class ResilientUpstream:
                     attempts += 1
                     timeout, budget_ms = self._budget()
                     response = self._send(request_path, timeout, budget_ms, revalidate)
-        except (httpx.HTTPError, UpstreamFailed, CircuitOpen) as exc:
-            return self._fallback(request_path, started, exc, attempts, budget_ms)
-        except DeadlineExhausted as exc:
-            return self._fallback(request_path, started, exc, attempts, budget_ms)
-        return self._answer(request_path, response, started, attempts, budget_ms)
+        except (httpx.HTTPError, UpstreamFailed, CircuitOpen, DeadlineExhausted) as exc:
+            outcome = self._fallback(request_path, started, exc, attempts, budget_ms)
+            return _done(outcome, asked=attempts > 0)
+        return _done(self._answer(request_path, response, started, attempts, budget_ms), asked=True)
 
     def fresh(self, path: str, params: dict[str, str] | None = None) -> Outcome | None:
         """What ``get`` would answer now from a fresh answer in memory, or None when it
         would have to ask (or refuse): never waits, so it needs no thread of its own."""
         if self._remaining() < self.policy.min_budget:
             return None
-        return self._fresh_outcome(_request_path(path, params), time.perf_counter())
+        outcome = self._fresh_outcome(_request_path(path, params), time.perf_counter())
+        return None if outcome is None else _done(outcome)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -193,7 +201,11 @@ class ResilientUpstream:
     def _send(
         self, request_path: str, timeout: float, budget_ms: int, revalidate: bool
     ) -> httpx.Response:
-        headers = {DEADLINE_HEADER: str(budget_ms), "Accept": "application/json"}
+        headers = {
+            DEADLINE_HEADER: str(budget_ms),
+            "Accept": "application/json",
+            **outbound_headers(),
+        }
         if revalidate:
             headers["Cache-Control"] = "no-cache"
         response = self._client.get(request_path, headers=headers, timeout=httpx.Timeout(timeout))

@@ -89,12 +89,15 @@ def test_a_crash_is_a_500_problem_without_details_and_is_logged(
 def test_each_request_is_logged_in_one_line_without_secrets(
     client: Client, auth: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="bodies.requests"):
+    with caplog.at_level(logging.INFO, logger="cupcake.access"):
         client.delete("/api/v1/bodies/vanilla?token=abc", headers=auth)
 
-    lines = [record.getMessage() for record in caplog.records if record.name == "bodies.requests"]
-    assert len(lines) == 1
-    assert lines[0].startswith("DELETE /api/v1/bodies/vanilla 204 ")
-    assert lines[0].endswith("ms")
+    records = [record for record in caplog.records if record.name == "cupcake.access"]
+    assert len(records) == 1
+    line = records[0].getMessage()
+    assert line.startswith("DELETE /api/v1/bodies/vanilla 204 ")
+    assert line.endswith("ms")
+    assert records[0].__dict__["route"] == "/api/v1/bodies/<slug>"
+    assert records[0].__dict__["status"] == 204
     assert "test-admin-token" not in caplog.text
-    assert "abc" not in lines[0]
+    assert "abc" not in line

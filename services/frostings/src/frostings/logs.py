@@ -1,18 +1,17 @@
-"""One log line per request on stderr: method, path, status and duration.
+"""One JSON log line and the metrics of each request, once it is answered (``cupcake_chassis``).
 
-Headers are never logged, so neither is the admin token.
+Headers and query strings are never logged, so neither is the admin token.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 
 from flask import Flask, Response, g, request
-from flask.logging import default_handler, has_level_handler
 
-LOGGER_NAME = "frostings"
-ACCESS_LOGGER_NAME = "frostings.access"
+from cupcake_chassis.logs import logging_configure
+from cupcake_chassis.observe import request_done
+from frostings.config import SERVICE_NAME
 
 
 def _timer_start() -> None:
@@ -21,20 +20,19 @@ def _timer_start() -> None:
 
 def _request_log(response: Response) -> Response:
     started = g.get("request_started", time.perf_counter())
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    logging.getLogger(ACCESS_LOGGER_NAME).info(
-        "%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed_ms
+    rule = request.url_rule
+    request_done(
+        method=request.method,
+        route=None if rule is None else rule.rule,
+        path=request.path,
+        status=response.status_code,
+        seconds=time.perf_counter() - started,
     )
     return response
 
 
 def logging_init(app: Flask) -> None:
-    """Log the service's messages at INFO on stderr and each request in one line."""
-    logger = logging.getLogger(LOGGER_NAME)
-    logger.setLevel(logging.INFO)
-    # Flask's default handler writes to the WSGI server's error stream (stderr);
-    # it is added only when nothing (e.g. the root logger) handles these records yet.
-    if not has_level_handler(logger):
-        logger.addHandler(default_handler)
+    """Log the service's messages as JSON on stderr, and each request in one line."""
+    logging_configure(SERVICE_NAME)
     app.before_request(_timer_start)
     app.after_request(_request_log)

@@ -1,4 +1,5 @@
-"""The chassis' WSGI middleware around the Flask app: chaos outside, deadlines inside."""
+"""The chassis' WSGI middleware around the Flask app: observation outermost, then chaos,
+then deadlines; OpenTelemetry's own around it all when tracing is on."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from flask import Flask
 
 from cupcake_chassis.chaos import chaos_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware
+from cupcake_chassis.observe import observe_wrap
+from cupcake_chassis.otel import tracing_configure
 from frostings.config import SERVICE_NAME
 
 
 def middleware_install(app: Flask) -> None:
-    """Wrap ``app.wsgi_app`` so that it honours deadlines and, in the local lab, chaos.
+    """Wrap ``app.wsgi_app`` so that it honours deadlines, in the local lab chaos, and is
+    observed (trace context, ``/metrics``); instrument it when tracing is on.
 
     Wrapping ``wsgi_app`` (not the app) keeps ``app`` a Flask object, and the test
     client goes through the wrappers like a real server does.
@@ -19,10 +23,15 @@ def middleware_install(app: Flask) -> None:
         app.wsgi_app, default_seconds=app.config["REQUEST_DEADLINE"]
     )
     # Flask's documented way to add WSGI middleware; to mypy, wsgi_app is a method.
-    app.wsgi_app = chaos_wrap(  # type: ignore[method-assign,assignment]
+    with_chaos = chaos_wrap(
         with_deadlines,
         service=SERVICE_NAME,
         state_dir=app.config["STATE_DIR"],
         enabled=app.config["CHAOS_ENABLED"],
         token=app.config["CUPCAKE_ADMIN_TOKEN"],
     )
+    app.wsgi_app = observe_wrap(with_chaos)  # type: ignore[method-assign,assignment]
+    if tracing_configure(SERVICE_NAME):
+        from opentelemetry.instrumentation.flask import FlaskInstrumentor
+
+        FlaskInstrumentor().instrument_app(app)  # type: ignore[no-untyped-call]

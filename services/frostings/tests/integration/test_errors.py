@@ -73,14 +73,16 @@ def test_a_database_without_tables_is_503_not_500(make_app: Callable[..., APIFla
 def test_each_request_is_logged_in_one_line(
     client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="frostings.access")
+    caplog.set_level(logging.INFO, logger="cupcake.access")
     client.get("/api/v1/frostings/vanilla")
     client.get("/nowhere")
-    lines = [r.getMessage() for r in caplog.records if r.name == "frostings.access"]
+    records = [r for r in caplog.records if r.name == "cupcake.access"]
+    lines = [r.getMessage() for r in records]
     assert len(lines) == 2
     assert lines[0].startswith("GET /api/v1/frostings/vanilla 200 ")
     assert lines[0].endswith("ms")
     assert lines[1].startswith("GET /nowhere 404 ")
+    assert [r.__dict__["route"] for r in records] == ["/api/v1/frostings/<slug>", "<unmatched>"]
 
 
 def test_the_admin_token_is_never_logged(

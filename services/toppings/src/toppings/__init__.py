@@ -12,6 +12,8 @@ warnings.filterwarnings("ignore", "pkg_resources is deprecated as an API", UserW
 from pyramid.config import Configurator  # noqa: E402
 from pyramid.router import Router  # noqa: E402
 
+from cupcake_chassis.otel import tracing_configure  # noqa: E402
+
 from .migrate import migration_heads  # noqa: E402
 from .settings import load_settings  # noqa: E402
 
@@ -27,4 +29,8 @@ def main(global_config: dict[str, Any] | None = None, **settings: Any) -> Router
         config.include(".tweens")
         config.registry["migration_heads"] = migration_heads()
         config.scan(".views")
+        if tracing_configure("toppings"):
+            from opentelemetry.instrumentation.pyramid import PyramidInstrumentor
+
+            PyramidInstrumentor().instrument_config(config)  # type: ignore[no-untyped-call]
     return config.make_wsgi_app()

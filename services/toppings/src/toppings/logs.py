@@ -1,9 +1,8 @@
-"""Logging: one line per request on stderr (method, path, status, milliseconds)."""
+"""Logging: JSON lines on stderr, one per request (method, route, path, status, duration)."""
 
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from collections.abc import Callable
 from urllib.parse import quote
@@ -12,7 +11,8 @@ from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
 
-access_log = logging.getLogger("toppings.access")
+from cupcake_chassis.logs import logging_configure
+from cupcake_chassis.observe import request_done
 
 
 def request_path(request: Request) -> str:
@@ -23,19 +23,21 @@ def request_path(request: Request) -> str:
 
 
 def configure_logging(*, level: int = logging.INFO) -> None:
-    """Send the service's log records to stderr, once per process."""
-    logger = logging.getLogger("toppings")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
-        logger.addHandler(handler)
-    logger.setLevel(level)
+    """Send the service's log records to stderr as JSON lines (``cupcake_chassis.logs``)."""
+    logging_configure("toppings", level=level)
+
+
+def route_of(request: Request) -> str | None:
+    """The pattern of the route the request matched (``/api/v1/toppings/{slug}``), if any."""
+    route = getattr(request, "matched_route", None)
+    return None if route is None else str(route.pattern)
 
 
 def request_log_tween_factory(
     handler: Callable[[Request], Response], registry: Registry
 ) -> Callable[[Request], Response]:
-    """Tween: log every request once it is answered (never its headers: they hold tokens)."""
+    """Tween: log and count every request once it is answered (never its headers: they
+    hold tokens; never its query string)."""
 
     def request_log_tween(request: Request) -> Response:
         started = time.perf_counter()
@@ -45,9 +47,12 @@ def request_log_tween_factory(
             status = response.status_code
             return response
         finally:
-            elapsed_ms = (time.perf_counter() - started) * 1000
-            access_log.info(
-                "%s %s %s %.1fms", request.method, request_path(request), status, elapsed_ms
+            request_done(
+                method=request.method,
+                route=route_of(request),
+                path=request_path(request),
+                status=status,
+                seconds=time.perf_counter() - started,
             )
 
     return request_log_tween

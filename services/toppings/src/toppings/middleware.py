@@ -1,4 +1,5 @@
-"""The chassis' WSGI middleware around the Pyramid app: chaos outside, deadlines inside."""
+"""The chassis' WSGI middleware around the Pyramid app: observation outermost, then chaos,
+then deadlines."""
 
 from __future__ import annotations
 
@@ -6,17 +7,20 @@ from typing import Any
 
 from cupcake_chassis.chaos import chaos_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
+from cupcake_chassis.observe import observe_wrap
 
 from .settings import ADMIN_TOKEN, CHAOS_ENABLED, REQUEST_DEADLINE, STATE_DIR
 
 
 def middleware_wrap(app: WsgiApp, settings: dict[str, Any]) -> WsgiApp:
-    """Wrap ``app`` so that it honours deadlines and, in the local lab, chaos."""
+    """Wrap ``app`` so that it honours deadlines, in the local lab chaos, and is observed
+    (trace context, ``/metrics``)."""
     with_deadlines = DeadlineMiddleware(app, default_seconds=settings[REQUEST_DEADLINE])
-    return chaos_wrap(
+    with_chaos = chaos_wrap(
         with_deadlines,
         service="toppings",
         state_dir=settings[STATE_DIR],
         enabled=settings[CHAOS_ENABLED],
         token=settings[ADMIN_TOKEN],
     )
+    return observe_wrap(with_chaos)

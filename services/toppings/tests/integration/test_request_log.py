@@ -12,13 +12,15 @@ from webtest import TestApp
 def test_each_request_is_logged_once_with_method_path_status_and_time(
     testapp: TestApp, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="toppings.access"):
+    with caplog.at_level(logging.INFO, logger="cupcake.access"):
         testapp.get("/api/v1/toppings/cherry")
         testapp.get("/nope", status=404)
-    lines = [r.getMessage() for r in caplog.records if r.name == "toppings.access"]
+    records = [r for r in caplog.records if r.name == "cupcake.access"]
+    lines = [r.getMessage() for r in records]
     assert len(lines) == 2
     assert re.fullmatch(r"GET /api/v1/toppings/cherry 200 \d+\.\dms", lines[0])
     assert re.fullmatch(r"GET /nope 404 \d+\.\dms", lines[1])
+    assert [r.__dict__["route"] for r in records] == ["/api/v1/toppings/{slug}", "<unmatched>"]
 
 
 def test_the_admin_token_never_reaches_the_log(

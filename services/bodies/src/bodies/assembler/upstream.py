@@ -9,7 +9,6 @@ record; ``unavailable_reason`` says in words why there is no answer, or a stale 
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 
@@ -20,8 +19,6 @@ from cupcake_chassis.breaker import OPEN
 from cupcake_chassis.calls import Call, Outcome
 from cupcake_chassis.deadline import current_deadline
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -177,19 +174,8 @@ def upstream_get(*, upstream: Upstream, path: str, revalidate: bool = False) -> 
     outcome = upstream.client.get(path, revalidate=revalidate)
     if outcome.available and not outcome.stale:
         return Fetched(outcome)
-    reason = failure_in_words(outcome.call, limit=limit)
-    if outcome.call.error == "circuit open":
-        # Refused without a call: the failures that opened the circuit were logged, and a
-        # line per refused call would cost a busy front door more than the call it saved.
-        return Fetched(outcome, reason)
-    logger.warning(
-        "GET %s%s failed: %s%s",
-        upstream.base_url,
-        path,
-        reason,
-        " (serving its last good answer)" if outcome.stale else "",
-    )
-    return Fetched(outcome, reason)
+    # The chassis client has logged the call (and counted it); here it is put in words.
+    return Fetched(outcome, failure_in_words(outcome.call, limit=limit))
 
 
 def upstream_fresh(*, upstream: Upstream, path: str) -> Fetched | None:

@@ -110,16 +110,11 @@ WHITENOISE_USE_FINDERS = True
 # Request bodies above 64 KiB are refused with 413 before they are read.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
+# Levels only: the handler, JSON lines on stderr, is the chassis' (bodies.config.wsgi).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-    },
-    "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
-    "root": {"handlers": ["stderr"], "level": "INFO"},
+    "root": {"level": "INFO"},
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         # 4xx are already in the request log line; keep django.request for server errors.

@@ -1,17 +1,22 @@
 """WSGI entry point: ``granian --interface wsgi bodies.config.wsgi:application``.
 
-Django's application, inside the service chassis' middleware: every request gets the
-front door's deadline (``REQUEST_DEADLINE``), which the assembler's peer calls share and
-pass on; in a lab started with chaos enabled, ``/_chaos`` and its faults sit outside that.
+Django's application, inside the service chassis' middleware: every request gets its
+trace context and the front door's deadline (``REQUEST_DEADLINE``), which the assembler's
+peer calls share and pass on; in a lab started with chaos enabled, ``/_chaos`` and its
+faults sit outside the deadline. ``/metrics`` is answered before all of that.
 """
 
 import os
 
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.urls import get_resolver
 
 from cupcake_chassis.chaos import chaos_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
+from cupcake_chassis.logs import logging_configure
+from cupcake_chassis.observe import observe_wrap
+from cupcake_chassis.otel import tracing_configure
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bodies.config.settings")
 
@@ -21,9 +26,9 @@ CHAOS_EXEMPT_EXACT = ("/",)
 
 
 def chassis_wrap(app: WsgiApp) -> WsgiApp:
-    """Wrap ``app`` in the front door's deadline and, in the local lab, chaos."""
+    """Wrap ``app`` in the front door's deadline, in the local lab chaos, and observation."""
     with_deadline = DeadlineMiddleware(app, default_seconds=settings.REQUEST_DEADLINE)
-    return chaos_wrap(
+    with_chaos = chaos_wrap(
         with_deadline,
         service="bodies",
         state_dir=settings.STATE_DIR,
@@ -32,11 +37,22 @@ def chassis_wrap(app: WsgiApp) -> WsgiApp:
         exempt=CHAOS_EXEMPT,
         exempt_exact=CHAOS_EXEMPT_EXACT,
     )
+    return observe_wrap(with_chaos)
 
 
 def application_create() -> WsgiApp:
-    """Django's WSGI application (it reads the settings), wrapped in the chassis."""
-    return chassis_wrap(get_wsgi_application())
+    """Django's WSGI application (it reads the settings), wrapped in the chassis; JSON logs,
+    and OpenTelemetry spans when an OTLP endpoint is configured."""
+    if tracing_configure("bodies"):
+        from opentelemetry.instrumentation.django import DjangoInstrumentor
+
+        DjangoInstrumentor().instrument()
+    application = get_wsgi_application()
+    # The URLconf imports the API and the assembler; importing it now, not in the first
+    # request, keeps that request's deadline for the work it was given.
+    get_resolver().url_patterns  # noqa: B018
+    logging_configure("bodies")
+    return chassis_wrap(application)
 
 
 application = application_create()

@@ -1,17 +1,22 @@
-"""One log line per request on stderr: method, path, status and duration."""
+"""One log line and the metrics of each request, once it is answered (``cupcake_chassis``)."""
 
-import logging
 import time
 from collections.abc import Callable
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
-logger = logging.getLogger("bodies.requests")
+from cupcake_chassis.observe import request_done
+
+
+def route_of(request: HttpRequest) -> str | None:
+    """The URL pattern the request matched (``/api/v1/bodies/<slug>``), None if none did."""
+    match = request.resolver_match
+    return None if match is None or match.route is None else "/" + match.route
 
 
 class RequestLogMiddleware:
-    """Log each request once it is answered.
+    """Log and count each request once it is answered.
 
     Only the method and path are logged, never headers or the query string, so no
     token or other secret can reach the log.
@@ -23,8 +28,11 @@ class RequestLogMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         started = time.perf_counter()
         response = self.get_response(request)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.info(
-            "%s %s %d %.1fms", request.method, request.path, response.status_code, elapsed_ms
+        request_done(
+            method=request.method or "GET",
+            route=route_of(request),
+            path=request.path,
+            status=response.status_code,
+            seconds=time.perf_counter() - started,
         )
         return response

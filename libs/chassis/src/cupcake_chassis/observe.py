@@ -1,0 +1,103 @@
+"""What every service reports about its work: a log line and metrics per request and per call.
+
+``observe_wrap`` puts a service's WSGI app inside its trace context and answers
+``GET /metrics``; each framework's own request hook calls ``request_done`` once a request is
+answered (only the framework knows the route it matched); the resilient client calls
+``call_done`` for each call to another service.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from cupcake_chassis import metrics
+from cupcake_chassis.calls import Call
+from cupcake_chassis.deadline import WsgiApp
+from cupcake_chassis.problems import StartResponse
+from cupcake_chassis.tracecontext import TraceContextMiddleware
+
+access_log = logging.getLogger("cupcake.access")
+call_log = logging.getLogger("cupcake.upstream")
+
+
+def observe_wrap(app: WsgiApp) -> WsgiApp:
+    """``app`` inside its requests' trace context, with ``GET /metrics`` answered first."""
+    traced = TraceContextMiddleware(app)
+    metrics.process_exit_mark()
+
+    def observed(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if metrics.is_metrics_request(environ):
+            return metrics.metrics_answer(start_response)
+        return traced(environ, start_response)
+
+    return observed
+
+
+def request_done(*, method: str, route: str | None, path: str, status: int, seconds: float) -> None:
+    """Log and count one answered request. ``path`` must hold no secret (no query string)."""
+    metrics.request_count(method, route, status, seconds)
+    access_log.info(
+        "%s %s %d %.1fms",
+        method,
+        path,
+        status,
+        seconds * 1000,
+        extra={
+            "method": method,
+            "route": metrics.route_label(route),
+            "path": path,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+        },
+    )
+
+
+def call_outcome(call: Call) -> str:
+    """One word for how a call to another service ended, for the metrics."""
+    if call.error == "circuit open":
+        return "circuit_open"
+    if call.error == "deadline exhausted":
+        return "deadline_exhausted"
+    if call.cache == "stale":
+        return "stale"
+    if call.status is None:
+        return "timeout" if (call.error or "").endswith("Timeout") else "error"
+    if call.status >= 500:
+        return "http_5xx"
+    if call.status >= 400:
+        return "http_4xx"
+    return "ok"
+
+
+def call_done(call: Call, *, asked: bool) -> None:
+    """Count one call to another service; log it when it was ``asked`` of the upstream's
+    HTTP stack (an answer kept in memory, or refused by an open circuit, is only counted:
+    a busy front door makes thousands of those a second)."""
+    outcome = call_outcome(call)
+    metrics.upstream_count(call.service, outcome=outcome, cache=call.cache, breaker=call.breaker)
+    if not asked:
+        return
+    level = logging.INFO if outcome == "ok" else logging.WARNING
+    call_log.log(
+        level,
+        "%s %s %s %s %.1fms",
+        call.service,
+        call.method,
+        call.path,
+        call.status if call.status is not None else call.error,
+        call.ms,
+        extra={
+            "upstream": call.service,
+            "method": call.method,
+            "path": call.path,
+            "status": call.status,
+            "outcome": outcome,
+            "cache": call.cache,
+            "breaker": call.breaker,
+            "attempts": call.attempts,
+            "error": call.error,
+            "duration_ms": call.ms,
+        },
+    )
