@@ -144,6 +144,10 @@ def test_the_wire_panel_lists_each_call_of_the_last_composition(
         expect(row.locator(".call-ms")).to_have_text(re.compile(r"^\d+(\.\d)? ms$"))
         expect(row.locator(".call-cache")).not_to_be_empty()
     expect(rows.first).to_have_attribute("data-service", re.compile("^(frostings|toppings)$"))
+    # bodies' own time is read from the answer's Server-Timing header.
+    expect(page.locator("#wire-summary")).to_have_text(
+        re.compile(r"\(200, [\d.]+ ms, [\d.]+ ms of it in bodies\)")
+    )
 
 
 def test_the_wire_panel_shows_each_calls_budget_and_the_answers_of_the_http_cache(

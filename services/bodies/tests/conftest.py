@@ -1,5 +1,6 @@
 """Fixtures shared by unit and integration tests."""
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -7,6 +8,9 @@ from pytest_django import Settings
 
 from bodies.assembler.upstream import Upstreams, upstreams_create
 from fakes import FAST_POLICY, FROSTINGS_URL, TOPPINGS_URL, FakePeers
+
+# Log lines are written in the test's own thread, so pytest captures them with the test.
+os.environ.setdefault("CUPCAKE_LOG_QUEUE", "0")
 
 ADMIN_TOKEN = "test-admin-token"
 

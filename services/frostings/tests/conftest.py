@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+
+# Log lines are written in the test's own thread, so pytest captures them with the test.
+os.environ.setdefault("CUPCAKE_LOG_QUEUE", "0")
 
 BODIES_URL = "http://bodies.test"
 TOPPINGS_URL = "http://toppings.test"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Log lines are written in the test's own thread, so pytest captures them with the test.
+os.environ.setdefault("CUPCAKE_LOG_QUEUE", "0")
 
 HERE = Path(__file__).parent
 

@@ -5,12 +5,16 @@ span id (``cupcake_chassis.tracecontext``); what a caller passes in ``extra`` (r
 duration...) becomes fields of its own. Request threads only put records on a queue: a
 listener thread formats and writes them, so a slow reader of stderr (a terminal, a pipe)
 never holds a request up. ``cupcake-lab up`` turns these lines back into short coloured text.
+
+``CUPCAKE_LOG_QUEUE=0`` writes in the caller's thread instead: test suites set it, so that
+each test's lines are captured with that test.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+import os
 import sys
 import threading
 import time
@@ -25,6 +29,7 @@ from cupcake_chassis.tracecontext import current_ids
 # Field names of a line: short, and the same in every service.
 _RENAMED = {"asctime": "ts", "levelname": "level", "name": "logger", "message": "event"}
 _FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+QUEUE_ENV = "CUPCAKE_LOG_QUEUE"
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -75,6 +80,7 @@ class _Logging:
         self.writer = _StderrHandler()
         self.sender = QueueHandler(self.queue)
         self.sender.addFilter(_RequestIds())
+        self.writer.addFilter(_RequestIds())
 
 
 _state = _Logging()
@@ -89,9 +95,13 @@ def logging_configure(service: str, *, level: int = logging.INFO) -> None:
     with _state.lock:
         _state.writer.setFormatter(json_formatter(service))
         root = logging.getLogger()
+        root.setLevel(level)
+        if os.environ.get(QUEUE_ENV) == "0":
+            if _state.writer not in root.handlers:
+                root.addHandler(_state.writer)
+            return
         if _state.sender not in root.handlers:
             root.addHandler(_state.sender)
-        root.setLevel(level)
         if _state.listener is None:
             _state.listener = QueueListener(_state.queue, _state.writer)
             _state.listener.start()

@@ -126,7 +126,7 @@ function drawnMark() {
   });
 }
 
-function compositionShow({ status, doc, ms, query }) {
+function compositionShow({ status, doc, ms, query, serverTiming }) {
   if (query !== choicesQuery(choices)) return; // answered for choices since changed
   if (status === 422 && doc) {
     const next = choicesAfterRefusal(choices, doc);
@@ -152,7 +152,7 @@ function compositionShow({ status, doc, ms, query }) {
   healthRender(doc.services);
   statusChangesAnnounce(doc.services);
   chaos.statusShow(doc.services);
-  wire.render(doc, { ms, query, status });
+  wire.render(doc, { ms, query, status, serverTiming });
   bake.update(doc);
   gallery.load(); // again only if it could not be loaded before
   const drawing = cupcake.render({ body: doc.body, frosting: doc.frosting, topping: doc.topping });

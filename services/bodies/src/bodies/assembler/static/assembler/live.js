@@ -12,7 +12,7 @@ export class LiveComposition {
    * @param {() => string} options.query the current query string
    * @param {number} options.intervalMs pause between two compositions
    * @param {number} options.timeoutMs give up on one request after this long
-   * @param {(result: {status: number, doc: any, ms: number, query: string}) => void} options.onResult
+   * @param {(result: {status: number, doc: any, ms: number, query: string, serverTiming: string | null}) => void} options.onResult
    * @param {(error: Error) => void} options.onFailure no answer at all (network, timeout)
    * @param {(state: string) => void} options.onState "live", "paused" or "offline"
    */
@@ -59,7 +59,8 @@ export class LiveComposition {
         cache: "no-store",
       });
       const doc = await response.json().catch(() => null);
-      outcome = { status: response.status, doc, ms: performance.now() - started, query };
+      const serverTiming = response.headers.get("Server-Timing");
+      outcome = { status: response.status, doc, ms: performance.now() - started, query, serverTiming };
     } catch (error) {
       outcome = { error };
     } finally {

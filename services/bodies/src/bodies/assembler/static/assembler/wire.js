@@ -18,6 +18,18 @@ const CACHE_MEANING = {
   stale: "the service failed; the last good answer was served from the cache (stale-if-error)",
 };
 
+/** The `total` duration of a Server-Timing header, in ms; null when it has none. */
+export function serverTotal(header) {
+  for (const metric of (header ?? "").split(",")) {
+    const [name, ...params] = metric.trim().split(";");
+    if (name !== "total") continue;
+    const duration = params.map((param) => param.trim()).find((param) => param.startsWith("dur="));
+    const ms = duration ? Number.parseFloat(duration.slice(4)) : Number.NaN;
+    return Number.isFinite(ms) ? ms : null;
+  }
+  return null;
+}
+
 // Errors that mean the last try was never sent at all.
 const NOT_SENT = new Set(["circuit open", "deadline exhausted"]);
 
@@ -120,14 +132,17 @@ function rowUpdate(row, call, slowest) {
 /** The wire panel; `live` is the small "live" badge next to its title. */
 export function createWire({ summary, calls, live }) {
   return {
-    /** Show the calls of `composition`, which the browser got in `ms` for `query`. */
-    render(composition, { ms, query, status }) {
+    /** Show the calls of `composition`, which the browser got in `ms` for `query`; bodies'
+     * own time comes from the answer's Server-Timing header. */
+    render(composition, { ms, query, status, serverTiming }) {
       const list = Array.isArray(composition?.calls) ? composition.calls : [];
       const services = new Set(list.map((call) => call.service));
       const behind = list.length
         ? `behind it, the assembler made ${list.length} call${list.length === 1 ? "" : "s"} to ${services.size} service${services.size === 1 ? "" : "s"}:`
         : "it needed no other service.";
-      const text = `Your browser asked bodies for this cupcake (${status}, ${msText(ms)}); ${behind}`;
+      const total = serverTotal(serverTiming);
+      const inBodies = total === null ? "" : `, ${msText(total)} of it in bodies`;
+      const text = `Your browser asked bodies for this cupcake (${status}, ${msText(ms)}${inBodies}); ${behind}`;
       summary.title = `GET /api/v1/cupcake${query ? `?${query}` : ""}`;
       setText(summary, text);
 
