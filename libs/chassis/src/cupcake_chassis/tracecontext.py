@@ -12,9 +12,8 @@ ids logged and sent are those of the current OpenTelemetry span.
 
 from __future__ import annotations
 
+import random
 import re
-import secrets
-import uuid
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -42,7 +41,19 @@ class TraceContext:
     def child_traceparent(self) -> str:
         """A ``traceparent`` for one outbound call: this trace, a new span."""
         flags = "01" if self.sampled else "00"
-        return f"00-{self.trace_id}-{secrets.token_hex(8)}-{flags}"
+        return f"00-{self.trace_id}-{_random_hex(64)}-{flags}"
+
+
+def _random_hex(bits: int) -> str:
+    """A random id of ``bits`` bits in lower-case hex, never all zeros.
+
+    Ids need to be unique, not secret: the process's PRNG (as OpenTelemetry's own id
+    generator uses) costs no system call, unlike ``secrets`` or ``uuid4``.
+    """
+    value = 0
+    while not value:
+        value = random.getrandbits(bits)
+    return f"{value:0{bits // 4}x}"
 
 
 def traceparent_parse(value: str | None) -> tuple[str, str, bool] | None:
@@ -65,16 +76,16 @@ def request_id_accept(value: str | None) -> str:
     """The caller's request id when it is short and plain, else a new one."""
     if value and _REQUEST_ID.match(value):
         return value
-    return uuid.uuid4().hex
+    return _random_hex(128)
 
 
 def trace_context_start(traceparent: str | None, request_id: str | None) -> TraceContext:
     """The context of a request that arrived with these headers (absent: None)."""
     parsed = traceparent_parse(traceparent)
-    trace_id, sampled = (parsed[0], parsed[2]) if parsed else (secrets.token_hex(16), True)
+    trace_id, sampled = (parsed[0], parsed[2]) if parsed else (_random_hex(128), True)
     return TraceContext(
         trace_id=trace_id,
-        span_id=secrets.token_hex(8),
+        span_id=_random_hex(64),
         sampled=sampled,
         request_id=request_id_accept(request_id),
     )

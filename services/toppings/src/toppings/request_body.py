@@ -7,6 +7,7 @@ from typing import IO, Any
 from pyramid.httpexceptions import HTTPBadRequest, HTTPRequestEntityTooLarge
 
 _CHUNK = 16 * 1024
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _read_at_most(stream: IO[bytes], size: int) -> bytes:
@@ -36,6 +37,9 @@ def body_read_bounded(*, environ: dict[str, Any], limit: int) -> bytes | None:
             raise _too_large(limit)
         return _read_at_most(environ["wsgi.input"], int(declared))
     chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if not chunked and environ.get("REQUEST_METHOD") in _READS:
+        # A read that declares no body has none; asking the server costs every read.
+        return None
     if not (chunked or environ.get("wsgi.input_terminated")):
         return None
     body = _read_at_most(environ["wsgi.input"], limit + 1)
