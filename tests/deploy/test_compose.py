@@ -100,6 +100,7 @@ def test_each_service_is_built_from_its_dockerfile_and_migrated_before_it_starts
     migrate = services[f"{name}-migrate"]
     assert (REPO / "deploy" / migrate["build"]["context"]).resolve() == REPO
     assert REPO / migrate["build"]["dockerfile"] == dockerfile_of(name)
+    assert services[name]["build"] == migrate["build"]
     assert migrate["image"] == services[name]["image"] == f"cupcake-{name}:dev"
     assert migrate["command"] == list(spec_of(name).migrate)
     assert migrate["environment"]["DATABASE_URL"] == services[name]["environment"]["DATABASE_URL"]
