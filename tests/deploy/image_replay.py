@@ -21,7 +21,9 @@ from tests.deploy.paths import REPO
 
 UV = REPO / ".venvs" / "tools" / "bin" / "uv"
 # What .dockerignore keeps out of the build context, as far as the copied trees go.
-CONTEXT_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "*.sqlite3*")
+CONTEXT_IGNORED = shutil.ignore_patterns(
+    "tests", "__pycache__", "*.pyc", ".pytest_cache", "*.sqlite3*"
+)
 
 
 def in_root(root: Path, path: str) -> Path:

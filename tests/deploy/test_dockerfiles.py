@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tomllib
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -172,6 +173,38 @@ def test_each_image_serves_with_the_launchers_granian_command_line(
     assert _options(image) == _options(["python", *launcher[1:]])
 
 
+def dockerignore_patterns() -> list[str]:
+    """The patterns of the root .dockerignore (comments left out)."""
+    lines = (REPO / ".dockerignore").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def context_ignores(path: str, patterns: list[str]) -> bool:
+    """Whether .dockerignore keeps ``path`` (or a folder holding it) out of the context."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    for pattern in patterns:
+        for prefix in prefixes:
+            if pattern.startswith("**/"):
+                if fnmatch(prefix.rsplit("/", 1)[-1], pattern[3:]):
+                    return True
+            elif fnmatch(prefix, pattern):
+                return True
+    return False
+
+
 def test_the_build_context_leaves_out_environments_state_and_secrets() -> None:
-    ignored = set((REPO / ".dockerignore").read_text().split())
-    assert {".git", ".venv", ".venvs", ".lab", "**/.env", "**/secrets.env"} <= ignored
+    patterns = dockerignore_patterns()
+    for path in (".git", ".venv", ".venvs", ".lab", "deploy/.env", "deploy/k8s/base/secrets.env"):
+        assert context_ignores(path, patterns), path
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_the_build_context_keeps_everything_the_dockerfile_copies(service: str) -> None:
+    patterns = dockerignore_patterns()
+    builder, _ = builder_and_runtime(service)
+    for copy in builder.all("COPY"):
+        sources, _ = copy_sources(copy)
+        for source in sources:
+            assert (REPO / source).exists(), source
+            assert not context_ignores(source, patterns), source
