@@ -12,7 +12,7 @@ PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
 .PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
-	test-chassis unit-bench test-contract test-e2e test-failure test-browser bench screenshots clean
+	test-chassis unit-bench test-contract test-e2e test-failure test-browser test-deploy bench screenshots clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,7 +44,7 @@ install: $(VENV)/.synced ## install everything (done by the other targets when n
 up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops it)
 	$(BIN)/cupcake-lab up --chaos
 
-test: lint test-chassis test-services unit-launcher unit-bench test-contract test-e2e test-failure test-browser ## every test suite
+test: lint test-chassis test-services unit-launcher unit-bench test-contract test-e2e test-failure test-browser test-deploy ## every test suite
 	@echo "make test: all suites passed"
 
 lint: install ## ruff and mypy
@@ -81,6 +81,9 @@ test-failure: install ## DESIGN.md's failure table against real processes: kille
 
 test-browser: install ## the lab page in a real Chromium (skipped without /usr/bin/chromium, except in CI)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/browser
+
+test-deploy: install ## Dockerfiles, compose and Kubernetes manifests, checked offline (no engine, no cluster)
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/deploy
 
 bench: install ## the benchmark table: ratios measured side by side in one run (needs wrk)
 	$(BIN)/python -m bench $(BENCH_FLAGS)
