@@ -177,7 +177,7 @@ class LabVisitor(LabBrowser):
 
     # What people do
 
-    @task(8)
+    @task(6)
     def pick_a_card(self) -> None:
         """Pick the next layer, or change one's mind about a layer, or start over."""
         if self.composition is None:
@@ -194,7 +194,7 @@ class LabVisitor(LabBrowser):
         else:
             self.pick(random.choice(chosen))
 
-    @task(3)
+    @task(4)
     def bake(self) -> None:
         """Finish the cupcake if need be, name it, and press Bake."""
         if self.composition is None:
@@ -264,11 +264,11 @@ class LabVisitor(LabBrowser):
 
     @task(2)
     def browse_gallery(self) -> None:
-        """Show more of the gallery, or reload the page to see the newest cupcakes."""
+        """Show more of the gallery; with all of it seen, back to the cards."""
         if self.gallery_next:
             self.gallery_page(self.gallery_next)
         else:
-            self.page_open()
+            self.pick_a_card()
 
     def gallery_page(self, url: str) -> None:
         """Load one page of the gallery and draw its cupcakes."""
