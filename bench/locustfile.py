@@ -238,7 +238,9 @@ class LabVisitor(LabBrowser):
                 self.pending = None
                 response.success()
                 return str(response.headers["Location"])
-            self.pending = attempt
+            # Like the page: after no answer or a 5xx, "Try again" resends the same key.
+            retryable = response.status_code == 0 or response.status_code >= 500
+            self.pending = attempt if retryable else None
             if response.status_code == 503 and retry_after:
                 # DESIGN.md: baking while a rule owner is down answers 503 + Retry-After and
                 # saves nothing. That is the contract kept, not a failure: a row of its own.
