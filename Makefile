@@ -88,6 +88,10 @@ test-deploy: install ## Dockerfiles, compose and Kubernetes manifests, checked o
 bench: install ## the benchmark table: ratios measured side by side in one run (needs wrk)
 	$(BIN)/python -m bench $(BENCH_FLAGS)
 
+.PHONY: locust
+locust: install ## Locust's web UI on http://127.0.0.1:8089: people on a running lab (make up)
+	$(BIN)/locust -f bench/locustfile.py --web-host 127.0.0.1 --web-port 8089 $(LOCUST_FLAGS)
+
 screenshots: test-browser ## refresh the README's screenshots of the lab page from a browser test run
 	cp test-results/screenshots/lab-page.png test-results/screenshots/lab-page-phone.png test-results/screenshots/lab-chaos.png docs/images/
 
