@@ -67,7 +67,7 @@ test-chassis: .venvs/chassis/.synced ## the service chassis library, in its own 
 unit-launcher: install ## the launcher's unit tests
 	cd launcher && ../$(BIN)/pytest $(PYTEST_FLAGS)
 
-unit-bench: install ## the benchmark harness's unit tests (reading wrk's report)
+unit-bench: install ## the benchmark harness's unit tests (wrk's report, the Locust file's helpers)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/bench
 
 test-contract: install ## cross-service contract tests (peers run in-process)
