@@ -76,7 +76,8 @@ class SpreadLab:
         self.settings: dict[str, HostSettings] = {}
         self.services: dict[str, NamespacedService] = {}
         for spec in SERVICES:
-            settings = host_settings(name=spec.name, state_dir=root / spec.name, addresses=addresses)
+            state_dir = root / spec.name
+            settings = host_settings(name=spec.name, state_dir=state_dir, addresses=addresses)
             self.settings[spec.name] = settings
             self.services[spec.name] = NamespacedService(
                 spec,
