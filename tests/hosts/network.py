@@ -36,6 +36,8 @@ PREFIX = "10.231.0"
 ROUTER_ADDRESS = f"{PREFIX}.254"
 HOST_NUMBERS = {"bodies": 1, "frostings": 2, "toppings": 3}
 LOCK_FILE = Path("/run/lock/cupcake-hosts.lock")
+# One whole run of the suite, on a busy machine, is well under this.
+LOCK_TIMEOUT = 600.0
 NAMESPACE_PATTERN = re.compile(r"^cupcake-\d+-[a-z]+$")
 ROOT_END_PATTERN = re.compile(r"^cpk\d+[a-z]$")
 HOST_END = "eth0"
@@ -54,9 +56,9 @@ def ip(*args: str, namespace: str | None = None) -> str:
     return result.stdout
 
 
-def link_sysctl(link: str, setting: str, value: str) -> None:
-    """Set one per-link IPv4 setting (``conf`` or ``neigh``) of a link in the root namespace."""
-    Path(f"/proc/sys/net/ipv4/{setting.replace('LINK', link)}").write_text(value)
+def link_setting(link: str, table: str, name: str, value: str) -> None:
+    """Set one IPv4 setting of a single link of the root namespace (``table``: conf or neigh)."""
+    Path("/proc/sys/net/ipv4", table, link, name).write_text(value)
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,21 @@ def _try(*args: str) -> list[str]:
 
 
 @contextmanager
-def machine_lock() -> Iterator[None]:
+def machine_lock(timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
     """Hold the lock that lets one run at a time own the range and the name patterns."""
     LOCK_FILE.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
     with LOCK_FILE.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise NetworkError(
+                        f"another run has held {LOCK_FILE} for {timeout:.0f} s"
+                    ) from None
+                time.sleep(0.5)
         try:
             yield
         finally:
@@ -147,10 +159,10 @@ class HostNetwork:
            "netns", host.namespace)  # fmt: skip
         # A /32 with the host as its peer: the route to the host lives and dies with this end.
         ip("address", "add", ROUTER_ADDRESS, "peer", f"{host.address}/32", "dev", host.root_end)
-        link_sysctl(host.root_end, "conf/LINK/forwarding", "1")
-        link_sysctl(host.root_end, "conf/LINK/proxy_arp", "1")
+        link_setting(host.root_end, "conf", "forwarding", "1")
+        link_setting(host.root_end, "conf", "proxy_arp", "1")
         # Answer a host's ARP for its peers at once, not after a random delay of up to 0.8 s.
-        link_sysctl(host.root_end, "neigh/LINK/proxy_delay", "0")
+        link_setting(host.root_end, "neigh", "proxy_delay", "0")
         ip("link", "set", host.root_end, "up")
         ip("address", "add", f"{host.address}/24", "dev", HOST_END, namespace=host.namespace)
         ip("link", "set", "lo", "up", namespace=host.namespace)

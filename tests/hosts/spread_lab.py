@@ -111,8 +111,13 @@ class SpreadLab:
                     assert service.running, f"{name} exited ({service.exit_code}):\n{self.tails()}"
                     if probe(client, self.urls[name]).ready:
                         waiting.discard(name)
-                assert time.monotonic() < deadline, f"not ready: {waiting}\n{self.tails()}"
-                time.sleep(0.1)
+                if waiting:
+                    assert time.monotonic() < deadline, f"not ready: {waiting}\n{self.tails()}"
+                    time.sleep(0.1)
+
+    def endpoint(self, name: str) -> tuple[str, int]:
+        """The address and port service ``name`` listens on, on its own host."""
+        return self.settings[name].host, self.settings[name].ports[name]
 
     def pids(self) -> dict[str, int | None]:
         """Each server's PID (None if it is not running)."""

@@ -53,7 +53,9 @@ def test_every_layer_is_ok_with_each_service_on_its_own_host(lab: SpreadLab) -> 
         assert isinstance(part, dict)
         assert part["image_url"].startswith(f"{lab.urls[owner]}/")
     # Each host holds its own service only: toppings' port is closed on bodies' host.
-    assert connect_outcome(lab.network.hosts["bodies"].address, 6500, timeout=1)[0] == "refused"
+    bodies_address = lab.endpoint("bodies")[0]
+    toppings_port = lab.endpoint("toppings")[1]
+    assert connect_outcome(bodies_address, toppings_port, timeout=1)[0] == "refused"
 
 
 def holds_without(lab: SpreadLab, service: str) -> None:
@@ -104,7 +106,7 @@ def test_toppings_cut_off_leaves_body_and_frosting_composed_then_recovers(
     cut, network_says = CUTS[where]
     cut(network, "toppings")
     # What the network itself does, seen from the root namespace before any other traffic.
-    outcome, seconds = connect_outcome(network.hosts["toppings"].address, 6500, timeout=STALL_PROBE)
+    outcome, seconds = connect_outcome(*lab.endpoint("toppings"), timeout=STALL_PROBE)
     assert outcome == network_says
     if outcome == "no route to host":
         assert seconds < AT_ONCE
