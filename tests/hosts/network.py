@@ -10,8 +10,9 @@ stands, so it reaches every host.
 Why routed links and not a bridge: a bridge is a switch, so a link cut at either end looks
 the same to the other hosts (frames go nowhere; a stall until ARP gives up). Here, cutting
 the root end removes the host's route, so the ``unreachable`` route for the whole range
-answers at once (no route to host); cutting the namespace's own end leaves the route in
-place towards a link with no carrier: a silent stall. The tests hold both.
+answers at once (no route to host; to the other hosts as ICMP, which the kernel rate-limits
+to about one a second); cutting the namespace's own end leaves the route in place towards a
+link with no carrier: a silent stall. The tests hold both.
 
 Everything is added under a machine-wide lock, after removing what a killed earlier run
 left behind (same name pattern), and removed by :meth:`HostNetwork.remove`.

@@ -1,11 +1,11 @@
 """DESIGN.md's failure table across real network boundaries: one service per host, links cut.
 
 A host is cut off two ways. At the root namespace's end of its link its route goes, so a
-connection to it fails at once (no route to host). Inside its own namespace the route stays
-towards a link with no carrier, so a connection to it is a silent stall. Either way the
-front door answers within its deadline with the cut-off layer unavailable, refuses to bake
-what needs it, and is whole again within seconds of the link coming back, with every
-process the one it was.
+connection to it from there fails at once (no route to host). Inside its own namespace the
+route stays towards a link with no carrier, so a connection to it is a silent stall. Either
+way the front door answers within its deadline with the cut-off layer unavailable, refuses
+to bake what needs it, and is whole again within seconds of the link coming back, with
+every process the one it was.
 """
 
 from __future__ import annotations
