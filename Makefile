@@ -44,7 +44,7 @@ install: $(VENV)/.synced ## install everything (done by the other targets when n
 up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops it)
 	$(BIN)/cupcake-lab up --chaos
 
-test: lint test-chassis test-services unit-launcher unit-bench test-contract test-e2e test-failure test-browser test-deploy ## every test suite
+test: lint test-chassis test-services unit-launcher unit-bench test-contract test-e2e test-failure test-hosts test-browser test-deploy ## every test suite
 	@echo "make test: all suites passed"
 
 lint: install ## ruff and mypy
@@ -78,6 +78,10 @@ test-e2e: install ## end-to-end tests against a real lab started by the launcher
 
 test-failure: install ## DESIGN.md's failure table against real processes: killed, stalled, flaky, slow
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/failure
+
+.PHONY: test-hosts
+test-hosts: install ## the lab across three network namespaces, links cut and mended (root and ip; skipped without, except in CI)
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/hosts
 
 test-browser: install ## the lab page in a real Chromium (skipped without /usr/bin/chromium, except in CI)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/browser

@@ -1,0 +1,1 @@
+"""Multi-host tests: the lab spread over network namespaces."""
