@@ -121,3 +121,10 @@ def test_figures_of_several_worker_processes_are_summed(tmp_path: Path) -> None:
         text=True,
     ).stdout  # fmt: skip
     assert sample(text, "http_requests_total", method="GET", route="/r", status="200") == 7
+
+
+def test_a_missing_folder_for_the_workers_figures_is_made(tmp_path: Path) -> None:
+    folder = tmp_path / "not" / "yet"
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(folder))
+    subprocess.run([sys.executable, "-c", WORKER.format(count=1)], env=env, check=True, timeout=60)
+    assert list(folder.glob("counter_*.db"))

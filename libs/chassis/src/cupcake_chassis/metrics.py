@@ -30,6 +30,10 @@ MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 METRICS_PATH = "/metrics"
 UNMATCHED_ROUTE = "<unmatched>"
 
+if _folder := os.environ.get(MULTIPROCESS_DIR_ENV):
+    # Made if missing: a folder not there would fail every request that counts something.
+    os.makedirs(_folder, exist_ok=True)
+
 REQUESTS = Counter(
     "http_requests_total", "Requests answered, by route and status", ["method", "route", "status"]
 )
