@@ -66,6 +66,17 @@ def test_chaos_needs_the_token(service: httpx.Client) -> None:
     assert service.get("/").status_code == 200
 
 
+@pytest.mark.parametrize("token", [None, ""])
+def test_chaos_is_disabled_while_no_token_is_configured(tmp_path: Path, token: str | None) -> None:
+    app = chaos_wrap(hello, service="toppings", state_dir=tmp_path, enabled=True, token=token)
+    client = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://svc.test")
+
+    for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer x"}):
+        answer = client.put("/_chaos", json={"down": True}, headers=headers)
+        assert answer.status_code == 403
+    assert client.get("/").status_code == 200
+
+
 @pytest.mark.parametrize(
     "body",
     [
