@@ -2,7 +2,8 @@
 
 Django's application, inside the service chassis' middleware: every request gets the
 front door's deadline (``REQUEST_DEADLINE``), which the assembler's peer calls share and
-pass on; in a lab started with chaos enabled, ``/_chaos`` and its faults sit outside that.
+pass on; in a lab started with chaos enabled, ``/_chaos`` and its faults sit outside that;
+CORS, for the origins listed in ``CORS_ALLOWED_ORIGINS`` only, outside everything.
 """
 
 import os
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
 from cupcake_chassis.chaos import chaos_wrap
+from cupcake_chassis.cors import cors_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bodies.config.settings")
@@ -21,9 +23,9 @@ CHAOS_EXEMPT_EXACT = ("/",)
 
 
 def chassis_wrap(app: WsgiApp) -> WsgiApp:
-    """Wrap ``app`` in the front door's deadline and, in the local lab, chaos."""
+    """Wrap ``app`` in the front door's deadline, in the local lab chaos, and CORS."""
     with_deadline = DeadlineMiddleware(app, default_seconds=settings.REQUEST_DEADLINE)
-    return chaos_wrap(
+    with_chaos = chaos_wrap(
         with_deadline,
         service="bodies",
         state_dir=settings.STATE_DIR,
@@ -32,6 +34,8 @@ def chassis_wrap(app: WsgiApp) -> WsgiApp:
         exempt=CHAOS_EXEMPT,
         exempt_exact=CHAOS_EXEMPT_EXACT,
     )
+    # Outermost, so that even chaos's and the deadline's answers are readable cross-origin.
+    return cors_wrap(with_chaos, allowed_origins=settings.CORS_ALLOWED_ORIGINS)
 
 
 def application_create() -> WsgiApp:
