@@ -1,22 +1,24 @@
-"""The chassis' WSGI middleware around the Pyramid app: chaos outside, deadlines inside."""
+"""The chassis' WSGI middleware around the Pyramid app: CORS, then chaos, then deadlines."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cupcake_chassis.chaos import chaos_wrap
+from cupcake_chassis.cors import cors_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
 
-from .settings import ADMIN_TOKEN, CHAOS_ENABLED, REQUEST_DEADLINE, STATE_DIR
+from .settings import ADMIN_TOKEN, CHAOS_ENABLED, CORS_ALLOWED_ORIGINS, REQUEST_DEADLINE, STATE_DIR
 
 
 def middleware_wrap(app: WsgiApp, settings: dict[str, Any]) -> WsgiApp:
-    """Wrap ``app`` so that it honours deadlines and, in the local lab, chaos."""
+    """Wrap ``app`` so that it honours deadlines, CORS and, in the local lab, chaos."""
     with_deadlines = DeadlineMiddleware(app, default_seconds=settings[REQUEST_DEADLINE])
-    return chaos_wrap(
+    with_chaos = chaos_wrap(
         with_deadlines,
         service="toppings",
         state_dir=settings[STATE_DIR],
         enabled=settings[CHAOS_ENABLED],
         token=settings[ADMIN_TOKEN],
     )
+    return cors_wrap(with_chaos, allowed_origins=settings[CORS_ALLOWED_ORIGINS])
