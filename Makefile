@@ -12,7 +12,7 @@ PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
 .PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
-	test-chassis unit-bench test-contract test-e2e test-failure test-browser bench screenshots clean
+	test-chassis unit-bench test-contract test-e2e test-failure test-browser test-crash bench screenshots clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -81,6 +81,9 @@ test-failure: install ## DESIGN.md's failure table against real processes: kille
 
 test-browser: install ## the lab page in a real Chromium (skipped without /usr/bin/chromium, except in CI)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/browser
+
+test-crash: install ## writes while services are kill -9-ed: what was acknowledged is kept, once
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/crash
 
 bench: install ## the benchmark table: ratios measured side by side in one run (needs wrk)
 	$(BIN)/python -m bench $(BENCH_FLAGS)
