@@ -1,4 +1,4 @@
-"""The chassis' WSGI middleware around the Flask app: CORS outside, then chaos, deadlines inside."""
+"""The chassis' WSGI middleware around the Flask app: CORS, then chaos, then deadlines."""
 
 from __future__ import annotations
 
