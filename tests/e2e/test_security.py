@@ -20,9 +20,10 @@ CUPCAKE = {"body": "vanilla", "frosting": "strawberry", "topping": "cherry"}
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
-    """A lab of two worker processes per service and a small bake rate limit."""
+    """A lab of two worker processes per service, chaos on, and a small bake rate limit."""
     running = start_lab(
         tmp_path_factory.mktemp("secure-lab"),
+        chaos=True,
         extra_env={"CUPCAKE_WORKERS": "2", "BAKE_RATE_LIMIT": f"{BAKES_ALLOWED}/hour"},
     )
     yield running
@@ -100,7 +101,8 @@ def test_the_token_never_reaches_a_log_right_or_wrong(lab: RunningLab) -> None:
             headers = {"Authorization": f"Bearer {token}"}
             httpx.post(url, json=item, headers=headers, timeout=10)
             httpx.delete(f"{url}/{item['slug']}", headers=headers, timeout=10)
-            httpx.get(f"{lab.urls[name]}/_chaos", headers=headers, timeout=10)
+            chaos = httpx.get(f"{lab.urls[name]}/_chaos", headers=headers, timeout=10)
+            assert chaos.status_code == (200 if token == lab.token else 401)
         httpx.delete(f"{url}/{item['slug']}", headers={"Authorization": lab.token}, timeout=10)
     assert lab.cli("status").returncode == 0
 
