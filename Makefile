@@ -12,7 +12,7 @@ PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
 .PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
-	test-chassis unit-bench test-contract test-e2e test-failure test-browser test-deploy bench screenshots clean
+	test-chassis unit-bench test-contract test-e2e test-failure test-browser test-deploy test-crash bench screenshots clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -88,6 +88,8 @@ test-browser: install ## the lab page in a real Chromium (skipped without /usr/b
 
 test-deploy: install ## Dockerfiles, compose and Kubernetes manifests, checked offline (no engine, no cluster)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/deploy
+test-crash: install ## writes while services are kill -9-ed: what was acknowledged is kept, once
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/crash
 
 bench: install ## the benchmark table: ratios measured side by side in one run (needs wrk)
 	$(BIN)/python -m bench $(BENCH_FLAGS)

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from cupcake_lab.lab import Lab
+from cupcake_lab.output import LinePrinter
 from cupcake_lab.settings import admin_token, load_settings
 
 
@@ -57,3 +59,14 @@ def test_admin_token_from_the_environment_wins(tmp_path: Path) -> None:
     settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
     assert admin_token(settings, {"CUPCAKE_ADMIN_TOKEN": "given"}) == "given"
     assert not (tmp_path / "admin-token").exists()
+
+
+def test_every_service_is_served_on_the_configured_host_loopback_by_default(
+    tmp_path: Path,
+) -> None:
+    for env, host in (({}, "127.0.0.1"), ({"CUPCAKE_HOST": "::1"}, "::1")):
+        settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), **env})
+        lab = Lab(settings, LinePrinter(colour=False))
+        for service in lab.services.values():
+            argv = service.server_argv()
+            assert argv[argv.index("--host") + 1] == host

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,10 +71,10 @@ def lab_env(state_dir: Path, ports: dict[str, int]) -> dict[str, str]:
 
 
 def start_lab(
-    tmp_path: Path, *, chaos: bool = False, extra_env: dict[str, str] | None = None
+    tmp_path: Path, *, chaos: bool = False, extra_env: Mapping[str, str] | None = None
 ) -> RunningLab:
-    """Start ``cupcake-lab up`` (``--chaos`` if asked; ``extra_env`` added to its environment)
-    and wait for every service to be ready."""
+    """Start ``cupcake-lab up`` (``--chaos`` if asked; ``extra_env`` on top of the test lab's
+    environment) and wait for every service to be ready."""
     ports = {name: free_port() for name in SERVICES}
     env = {**lab_env(tmp_path / "state", ports), **(extra_env or {})}
     output = tmp_path / "lab-output.log"

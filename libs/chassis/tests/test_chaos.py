@@ -66,6 +66,40 @@ def test_chaos_needs_the_token(service: httpx.Client) -> None:
     assert service.get("/").status_code == 200
 
 
+def test_chaos_compares_the_token_in_constant_time(
+    service: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+
+    def compare_digest(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return a == b
+
+    monkeypatch.setattr("hmac.compare_digest", compare_digest)
+
+    assert service.get("/_chaos", headers={"Authorization": "Bearer guess"}).status_code == 401
+    assert compared == [(b"Bearer guess", b"Bearer chaos-token")]
+
+
+def test_an_over_sized_chaos_body_is_a_413_problem(service: httpx.Client) -> None:
+    answer = service.put("/_chaos", json={"latency_ms": 1, "pad": "x" * 5000}, headers=TOKEN)
+
+    assert answer.status_code == 413
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert service.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_chaos_is_disabled_while_no_token_is_configured(tmp_path: Path, token: str | None) -> None:
+    app = chaos_wrap(hello, service="toppings", state_dir=tmp_path, enabled=True, token=token)
+    client = httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://svc.test")
+
+    for headers in ({}, {"Authorization": "Bearer "}, {"Authorization": "Bearer x"}):
+        answer = client.put("/_chaos", json={"down": True}, headers=headers)
+        assert answer.status_code == 403
+    assert client.get("/").status_code == 200
+
+
 @pytest.mark.parametrize(
     "body",
     [

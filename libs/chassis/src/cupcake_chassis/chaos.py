@@ -121,7 +121,7 @@ class ChaosMiddleware:
         return self.app(environ, start_response)
 
     def _control(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if self.token is None:
+        if not self.token:
             return problem_response(start_response, 403, "chaos needs an admin token configured")
         given = environ.get("HTTP_AUTHORIZATION", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {self.token}".encode()):

@@ -1,15 +1,35 @@
-"""The Django admin at /admin/: its static files, bodies edited by the API's rules, cupcakes."""
+"""The Django admin at /admin/: its static files, bodies edited by the API's rules, cupcakes;
+off while no admin token is configured."""
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from pytest_django import Settings
 
 from fakes import FakePeers
-from integration.helpers import CUPCAKE, bake, catalogue_rows, stored_counts
+from integration.helpers import CUPCAKE, bake, catalogue_rows, problem_of, stored_counts
 
 pytestmark = pytest.mark.integration
 
 CHANGE_LIST = "/admin/catalogue/body/"
+
+
+@pytest.fixture(autouse=True)
+def admin_enabled(admin_token: str) -> None:
+    """The admin is on: an admin token is configured."""
+
+
+@pytest.mark.parametrize("token", [None, ""])
+def test_without_an_admin_token_the_admin_is_off(
+    admin_client: Client, settings: Settings, token: str | None
+) -> None:
+    settings.CUPCAKE_ADMIN_TOKEN = token
+
+    for path in ("/admin/", "/admin/login/", CHANGE_LIST):
+        problem = problem_of(admin_client.get(path), 403)
+        assert "no admin token" in problem["detail"]
+    problem_of(admin_client.post(f"{CHANGE_LIST}add/", {"slug": "lemon"}), 403)
+    assert "lemon" not in [row[0] for row in catalogue_rows()]
 
 
 @pytest.fixture

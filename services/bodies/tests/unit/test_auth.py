@@ -63,3 +63,22 @@ def test_writes_are_forbidden_while_no_token_is_configured(
 
     with pytest.raises(Forbidden):
         AdminToken()(rf.post("/", headers={"Authorization": "Bearer anything"}))
+
+
+def test_the_token_is_compared_in_constant_time(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+
+    def compare_digest(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return a == b
+
+    monkeypatch.setattr("hmac.compare_digest", compare_digest)
+    settings.CUPCAKE_ADMIN_TOKEN = "s3cret"
+    request = RequestFactory().post("/", headers={"Authorization": "Bearer guess"})
+
+    with pytest.raises(Unauthorized):
+        AdminToken()(request)
+
+    assert compared == [(b"guess", b"s3cret")]

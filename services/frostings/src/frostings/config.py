@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cupcake_chassis.cors import origins_parse
+
 SERVICE_NAME = "frostings"
 DEFAULT_PORT = 5000
 MAX_BODY_BYTES = 64 * 1024
@@ -70,6 +72,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "RETRY_AFTER_SECONDS": RETRY_AFTER_SECONDS,
         # Flask and Werkzeug enforce this on Content-Length and while reading the stream.
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
+        # Other sites whose scripts may call this API (CORS): none unless listed.
+        "CORS_ALLOWED_ORIGINS": origins_parse(env.get("CORS_ALLOWED_ORIGINS", "")),
         # Tests inject an httpx transport here; None means real HTTP.
         "PEER_TRANSPORT": None,
     }

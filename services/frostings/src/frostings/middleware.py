@@ -1,11 +1,12 @@
-"""The chassis' WSGI middleware around the Flask app: observation outermost, then chaos,
-then deadlines; OpenTelemetry's own around it all when tracing is on."""
+"""The chassis' WSGI middleware around the Flask app: CORS outermost, then observation, then
+chaos, then deadlines; OpenTelemetry's own around it all when tracing is on."""
 
 from __future__ import annotations
 
 from flask import Flask
 
 from cupcake_chassis.chaos import chaos_wrap
+from cupcake_chassis.cors import cors_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware
 from cupcake_chassis.observe import observe_wrap
 from cupcake_chassis.otel import tracing_configure
@@ -13,8 +14,8 @@ from frostings.config import SERVICE_NAME
 
 
 def middleware_install(app: Flask) -> None:
-    """Wrap ``app.wsgi_app`` so that it honours deadlines, in the local lab chaos, and is
-    observed (trace context, ``/metrics``); instrument it when tracing is on.
+    """Wrap ``app.wsgi_app`` so that it honours deadlines, CORS and, in the local lab, chaos,
+    and is observed (trace context, ``/metrics``); instrument it when tracing is on.
 
     Wrapping ``wsgi_app`` (not the app) keeps ``app`` a Flask object, and the test
     client goes through the wrappers like a real server does.
@@ -30,7 +31,9 @@ def middleware_install(app: Flask) -> None:
         enabled=app.config["CHAOS_ENABLED"],
         token=app.config["CUPCAKE_ADMIN_TOKEN"],
     )
-    app.wsgi_app = observe_wrap(with_chaos)  # type: ignore[method-assign,assignment]
+    app.wsgi_app = cors_wrap(  # type: ignore[method-assign,assignment]
+        observe_wrap(with_chaos), allowed_origins=app.config["CORS_ALLOWED_ORIGINS"]
+    )
     if tracing_configure(SERVICE_NAME):
         from opentelemetry.instrumentation.flask import FlaskInstrumentor
 

@@ -78,3 +78,16 @@ def test_writes_are_forbidden_when_no_token_is_configured(
     assert response.status_code == 403
     assert response.mimetype == PROBLEM_MIMETYPE
     assert "no admin token" in response.get_json()["detail"]
+
+
+def test_the_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+
+    def compare_digest(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return a == b
+
+    monkeypatch.setattr("hmac.compare_digest", compare_digest)
+
+    assert not token_matches("guess", "s3cret")
+    assert compared == [(b"guess", b"s3cret")]

@@ -81,3 +81,11 @@ def test_a_bad_duration_is_refused_at_startup(name: str, raw: str) -> None:
 def test_a_bad_count_is_refused_at_startup(name: str, raw: str) -> None:
     with pytest.raises(ValueError, match=name):
         load_config({name: raw})
+
+
+def test_cors_origins_are_listed_ones_only() -> None:
+    assert load_config({})["CORS_ALLOWED_ORIGINS"] == ()
+    config = load_config({"CORS_ALLOWED_ORIGINS": "https://shop.example, http://127.0.0.1:3000"})
+    assert config["CORS_ALLOWED_ORIGINS"] == ("https://shop.example", "http://127.0.0.1:3000")
+    with pytest.raises(ValueError, match="'\\*' is not allowed"):
+        load_config({"CORS_ALLOWED_ORIGINS": "*"})

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cupcake_chassis.cors import origins_parse
+
 DEFAULT_PORT = 6500
 MAX_BODY_BYTES = 64 * 1024
 
@@ -23,6 +25,7 @@ RESPONSE_VALIDATION = "pyramid_openapi3.enable_response_validation"
 STATE_DIR = "toppings.state_dir"
 CHAOS_ENABLED = "toppings.chaos_enabled"
 REQUEST_DEADLINE = "toppings.request_deadline"
+CORS_ALLOWED_ORIGINS = "toppings.cors_allowed_origins"
 
 
 def default_database_url() -> str:
@@ -48,6 +51,8 @@ def load_settings(
         CHAOS_ENABLED: env.get("CUPCAKE_CHAOS") == "1",
         # The most time a request may take when its caller sets no deadline.
         REQUEST_DEADLINE: float(env.get("REQUEST_DEADLINE") or 5.0),
+        # Other sites whose scripts may call this API (CORS): none unless listed.
+        CORS_ALLOWED_ORIGINS: origins_parse(env.get("CORS_ALLOWED_ORIGINS", "")),
         # Response validation costs time on every request: tests switch it on.
         RESPONSE_VALIDATION: False,
         "tm.manager_hook": "pyramid_tm.explicit_manager",

@@ -1,22 +1,33 @@
-"""The chassis middleware around the real app: deadlines honoured, chaos in the local lab."""
+"""The chassis middleware around the real app: deadlines, chaos in the local lab, CORS."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from webtest import TestApp
 
 from toppings import main
 from toppings.middleware import middleware_wrap
-from toppings.settings import CHAOS_ENABLED, REQUEST_DEADLINE, STATE_DIR
+from toppings.settings import CHAOS_ENABLED, CORS_ALLOWED_ORIGINS, REQUEST_DEADLINE, STATE_DIR
 
 from .conftest import TOKEN, _settings
 
+SHOP = "https://shop.example"
 
-def wrapped_app(database_url: str, tmp_path: Path, *, chaos: bool) -> TestApp:
+
+def wrapped_app(
+    database_url: str, tmp_path: Path, *, chaos: bool, origins: tuple[str, ...] = ()
+) -> TestApp:
     """The production stack: the Pyramid app inside the chassis middleware."""
     settings = _settings(
-        database_url, **{STATE_DIR: tmp_path, CHAOS_ENABLED: chaos, REQUEST_DEADLINE: 5.0}
+        database_url,
+        **{
+            STATE_DIR: tmp_path,
+            CHAOS_ENABLED: chaos,
+            REQUEST_DEADLINE: 5.0,
+            CORS_ALLOWED_ORIGINS: origins,
+        },
     )
     router = main({}, **settings)
     return TestApp(middleware_wrap(router, router.registry.settings))
@@ -42,3 +53,48 @@ def test_chaos_down_mode_takes_the_whole_service_down(database_url: str, tmp_pat
     assert app.get("/api/v1/toppings", status=503).json["type"] == "urn:cupcake-lab:problem:chaos"
     app.delete("/_chaos", headers=admin)
     assert app.get("/api/v1/toppings").status_int == 200
+
+
+def preflight(app: TestApp, origin: str, status: int) -> Any:
+    """The browser's question before a cross-origin write."""
+    headers = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "PATCH",
+        "Access-Control-Request-Headers": "authorization, content-type",
+    }
+    return app.options("/api/v1/toppings/cherry", headers=headers, status=status)
+
+
+def test_a_preflight_from_a_listed_origin_is_allowed(database_url: str, tmp_path: Path) -> None:
+    app = wrapped_app(database_url, tmp_path, chaos=False, origins=(SHOP,))
+
+    answer = preflight(app, SHOP, 204)
+    read = app.get("/api/v1/toppings", headers={"Origin": SHOP})
+
+    assert answer.headers["Access-Control-Allow-Origin"] == SHOP
+    assert "PATCH" in answer.headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Credentials" not in answer.headers
+    assert read.headers["Access-Control-Allow-Origin"] == SHOP
+
+
+def test_a_preflight_from_another_origin_is_refused(database_url: str, tmp_path: Path) -> None:
+    app = wrapped_app(database_url, tmp_path, chaos=False, origins=(SHOP,))
+
+    answer = preflight(app, "https://evil.example", 403)
+
+    assert answer.content_type == "application/problem+json"
+    assert "Access-Control-Allow-Origin" not in answer.headers
+
+
+def test_by_default_no_origin_is_allowed(database_url: str, tmp_path: Path) -> None:
+    app = wrapped_app(database_url, tmp_path, chaos=False)
+
+    answer = app.options(
+        "/api/v1/toppings",
+        headers={"Origin": SHOP, "Access-Control-Request-Method": "POST"},
+        expect_errors=True,
+    )
+    read = app.get("/api/v1/toppings", headers={"Origin": SHOP})
+
+    assert "Access-Control-Allow-Origin" not in answer.headers
+    assert "Access-Control-Allow-Origin" not in read.headers

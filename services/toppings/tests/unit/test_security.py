@@ -69,3 +69,17 @@ def test_without_a_configured_token_nobody_may_edit() -> None:
     policy = BearerTokenSecurityPolicy(admin_token=None)
     assert not policy.permits(_request("Bearer "), None, EDIT)
     assert not policy.permits(_request("Bearer None"), None, EDIT)
+
+
+def test_the_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    compared: list[tuple[bytes, bytes]] = []
+
+    def compare_digest(a: bytes, b: bytes) -> bool:
+        compared.append((a, b))
+        return a == b
+
+    monkeypatch.setattr("hmac.compare_digest", compare_digest)
+    policy = BearerTokenSecurityPolicy(admin_token="s3cret")
+
+    assert policy.identity(Request.blank("/", headers={"Authorization": "Bearer guess"})) is None
+    assert compared == [(b"guess", b"s3cret")]

@@ -8,6 +8,7 @@ import pytest
 
 from toppings.settings import (
     ADMIN_TOKEN,
+    CORS_ALLOWED_ORIGINS,
     DATABASE_URL,
     MAX_BODY,
     PUBLIC_URL,
@@ -46,3 +47,11 @@ def test_an_empty_admin_token_counts_as_unset() -> None:
 def test_overrides_win_over_the_environment() -> None:
     settings = load_settings({ADMIN_TOKEN: "mine"}, environ={"CUPCAKE_ADMIN_TOKEN": "theirs"})
     assert settings[ADMIN_TOKEN] == "mine"
+
+
+def test_cors_origins_are_listed_ones_only() -> None:
+    assert load_settings(environ={})[CORS_ALLOWED_ORIGINS] == ()
+    listed = load_settings(environ={"CORS_ALLOWED_ORIGINS": "https://shop.example"})
+    assert listed[CORS_ALLOWED_ORIGINS] == ("https://shop.example",)
+    with pytest.raises(ValueError, match="'\\*' is not allowed"):
+        load_settings(environ={"CORS_ALLOWED_ORIGINS": "*"})

@@ -14,6 +14,7 @@ from bodies.assembler import selectors
 from bodies.assembler.bake import cupcake_bake
 from bodies.assembler.compose import cupcake_compose
 from bodies.assembler.idempotency import Answer, idempotency_key_check
+from bodies.assembler.rate_limit import bake_allowance_take, client_address
 from bodies.assembler.schemas import (
     AssemblyProblem,
     Composition,
@@ -113,7 +114,7 @@ def answer_response(answer: Answer) -> HttpResponse:
         201: CupcakeOut,
         (400, 411, 413, 415): Problem,
         422: AssemblyProblem,
-        503: Problem,
+        (429, 503): Problem,
     },
     url_name="cupcake_bake",
     operation_id="bake_cupcake",
@@ -127,6 +128,10 @@ def answer_response(answer: Answer) -> HttpResponse:
                 }
             },
             422: {"headers": {"Idempotent-Replayed": header("true when this is a replay")}},
+            429: {
+                "description": "This client baked more often than BAKE_RATE_LIMIT allows",
+                "headers": {"Retry-After": header("Seconds until this client may bake again")},
+            },
             503: {"headers": {"Retry-After": header("Seconds to wait before trying again")}},
         }
     },
@@ -136,7 +141,11 @@ def bake_cupcake(
     payload: CupcakeIn,
     idempotency_key: HeaderEx[str | None, P(alias="Idempotency-Key", description=KEY_DOC)] = None,
 ) -> HttpResponse:
-    """Check the combination with the rule owners and bake it: 201, 422, or 503 (nothing saved)."""
+    """Check the combination with the rule owners and bake it: 201, 422, or 503 (nothing saved);
+    429 when this client has baked more often than the rate limit allows."""
+    if settings.BAKE_RATE_LIMIT is not None:
+        client = client_address(request, proxy_hops=settings.TRUSTED_PROXY_HOPS)
+        bake_allowance_take(client=client, rate=settings.BAKE_RATE_LIMIT)
     answer = cupcake_bake(
         body=payload.body,
         frosting=payload.frosting,

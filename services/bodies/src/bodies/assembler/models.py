@@ -61,3 +61,18 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class BakeAllowance(models.Model):
+    """How many bakes one client has left (a token bucket), shared by every worker process.
+
+    Kept in the database rather than in a worker's memory: with several granian workers,
+    a per-process count would let a client bake that many times more.
+    """
+
+    client = models.CharField(max_length=64, primary_key=True)
+    tokens = models.FloatField()
+    updated_at = models.FloatField(db_index=True, help_text="Unix time of the last bake.")
+
+    def __str__(self) -> str:
+        return self.client

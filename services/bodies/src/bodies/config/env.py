@@ -34,3 +34,24 @@ def count_from_env(name: str, *, default: int) -> int:
     if not raw.isdigit() or int(raw) < 1:
         raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {raw!r}")
     return int(raw)
+
+
+def flag_from_env(name: str) -> bool:
+    """Return whether the environment variable ``name`` is ``1`` (anything else is off)."""
+    return os.environ.get(name, "").strip() == "1"
+
+
+def list_from_env(name: str, *, default: str = "") -> list[str]:
+    """Return the comma-separated items of the environment variable ``name`` (else ``default``)."""
+    raw = os.environ.get(name)
+    return [item.strip() for item in (default if raw is None else raw).split(",") if item.strip()]
+
+
+def hops_from_env(name: str) -> int:
+    """Return the environment variable ``name`` as a whole number of at least 0 (default 0)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return 0
+    if not raw.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}")
+    return int(raw)

@@ -10,18 +10,46 @@ from pathlib import Path
 import httpx
 
 from bodies.config.database import database_config
-from bodies.config.env import count_from_env, seconds_from_env
+from bodies.config.env import (
+    count_from_env,
+    flag_from_env,
+    hops_from_env,
+    list_from_env,
+    seconds_from_env,
+)
+from bodies.config.origins import origin_of, origins_from_env
+from bodies.config.rate import rate_parse
 from bodies.config.secret_key import secret_key_load
 
 STATE_DIR = Path(os.environ.get("CUPCAKE_STATE_DIR") or Path.cwd() / ".lab")
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
+# Off unless asked for: with DEBUG on, Django shows tracebacks and settings to any client.
+DEBUG = flag_from_env("DJANGO_DEBUG")
+# Never a constant in the code: the environment's, else one made for this lab (git-ignored).
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or secret_key_load(state_dir=STATE_DIR)
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
-    if host.strip()
-]
+ALLOWED_HOSTS = list_from_env("DJANGO_ALLOWED_HOSTS", default="127.0.0.1,localhost,[::1]")
+
+# Security headers on every answer (SecurityMiddleware and XFrameOptionsMiddleware).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Served over HTTPS (DJANGO_HTTPS=1): redirect plain HTTP, send HSTS, keep cookies to HTTPS.
+# Never on by default: the local lab is plain HTTP on 127.0.0.1, and HSTS on a plain-HTTP
+# host would lock browsers out of it for a year.
+HTTPS = flag_from_env("DJANGO_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probes speak plain HTTP
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own).
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if flag_from_env("DJANGO_BEHIND_TLS_PROXY") else None
+)
+CSRF_TRUSTED_ORIGINS = list_from_env("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Other sites whose scripts may call this API (CORS); none by default, the page needs none.
+CORS_ALLOWED_ORIGINS = origins_from_env("CORS_ALLOWED_ORIGINS")
 
 DATABASES = {
     "default": database_config(
@@ -29,7 +57,8 @@ DATABASES = {
     )
 }
 
-# Bearer token for catalogue writes; writes are refused (403) while it is unset.
+# Bearer token for catalogue writes; writes, chaos and the Django admin are off (403) while
+# it is unset.
 CUPCAKE_ADMIN_TOKEN = os.environ.get("CUPCAKE_ADMIN_TOKEN") or None
 # Public base URL of this service, the prefix of every image_url and Location.
 PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
@@ -53,6 +82,23 @@ REQUEST_DEADLINE = seconds_from_env("REQUEST_DEADLINE", default=1.0)
 # Chaos (fault injection, /_chaos and the page's chaos drawer): the local lab only.
 CUPCAKE_CHAOS = os.environ.get("CUPCAKE_CHAOS") == "1"
 
+# Where the page may load pictures from (its Content-Security-Policy's img-src): each
+# service's public origin; set it when the peers' public URLs differ from FROSTINGS_URL
+# and TOPPINGS_URL.
+PAGE_IMAGE_ORIGINS = origins_from_env(
+    "PAGE_IMAGE_ORIGINS",
+    default=",".join(map(origin_of, (PUBLIC_URL, FROSTINGS_URL, TOPPINGS_URL))),
+)
+
+# Baking is public: each client (IP address) may bake this many cupcakes per period, in
+# bursts of up to that many; more is 429 with Retry-After. "off" lifts the limit.
+BAKE_RATE_LIMIT = rate_parse(
+    os.environ.get("BAKE_RATE_LIMIT") or "60/minute", name="BAKE_RATE_LIMIT"
+)
+# How many proxies in front of this service append to X-Forwarded-For; 0 (none) means the
+# client is the address the connection comes from, and X-Forwarded-For is ignored.
+TRUSTED_PROXY_HOPS = hops_from_env("TRUSTED_PROXY_HOPS")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -67,15 +113,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "bodies.core.request_log.RequestLogMiddleware",
-    "bodies.core.problem_middleware.ProblemMiddleware",
+    # Outside everything that may answer, so that every answer carries their headers.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bodies.core.problem_middleware.ProblemMiddleware",
+    "bodies.core.admin_gate.AdminGateMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "bodies.config.urls"

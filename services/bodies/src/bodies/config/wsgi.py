@@ -3,7 +3,8 @@
 Django's application, inside the service chassis' middleware: every request gets its
 trace context and the front door's deadline (``REQUEST_DEADLINE``), which the assembler's
 peer calls share and pass on; in a lab started with chaos enabled, ``/_chaos`` and its
-faults sit outside the deadline. ``/metrics`` is answered before all of that.
+faults sit outside the deadline. ``/metrics`` is answered before all of that; CORS, for
+the origins listed in ``CORS_ALLOWED_ORIGINS`` only, outside everything.
 """
 
 import os
@@ -13,6 +14,7 @@ from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
 from cupcake_chassis.chaos import chaos_wrap
+from cupcake_chassis.cors import cors_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
 from cupcake_chassis.logs import logging_configure
 from cupcake_chassis.observe import observe_wrap
@@ -26,7 +28,8 @@ CHAOS_EXEMPT_EXACT = ("/",)
 
 
 def chassis_wrap(app: WsgiApp) -> WsgiApp:
-    """Wrap ``app`` in the front door's deadline, in the local lab chaos, and observation."""
+    """Wrap ``app`` in the front door's deadline, in the local lab chaos, observation, and
+    CORS."""
     with_deadline = DeadlineMiddleware(app, default_seconds=settings.REQUEST_DEADLINE)
     with_chaos = chaos_wrap(
         with_deadline,
@@ -37,7 +40,8 @@ def chassis_wrap(app: WsgiApp) -> WsgiApp:
         exempt=CHAOS_EXEMPT,
         exempt_exact=CHAOS_EXEMPT_EXACT,
     )
-    return observe_wrap(with_chaos)
+    # Outermost, so that even chaos's and the deadline's answers are readable cross-origin.
+    return cors_wrap(observe_wrap(with_chaos), allowed_origins=settings.CORS_ALLOWED_ORIGINS)
 
 
 def application_create() -> WsgiApp:

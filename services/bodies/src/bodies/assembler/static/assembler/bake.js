@@ -87,7 +87,7 @@ export function createBake({ form, input, button, hint, result, url, getChoices,
       onName("");
       say("baked", `Baked “${doc?.name ?? "your cupcake"}”!`, "It is first in the gallery.");
       onBaked(doc);
-    } else if (response?.status === 503 || response === null || response.status >= 500) {
+    } else if (response === null || response.status === 429 || response.status >= 500) {
       const after = Number.parseInt(response?.headers.get("Retry-After") ?? "", 10);
       const why = doc?.detail ?? (response ? `The lab answered ${response.status}.` : "The lab did not answer.");
       say(

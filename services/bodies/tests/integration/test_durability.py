@@ -1,0 +1,40 @@
+"""Durability: SQLite in WAL mode with a busy timeout; a bake and its key commit together."""
+
+import os
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from bodies.assembler.models import IdempotencyRecord
+from fakes import FakePeers
+from integration.helpers import bake, problem_of, stored_counts
+
+pytestmark = pytest.mark.integration
+
+ON_SQLITE = not os.environ.get("CUPCAKE_TEST_DATABASE_URL")
+
+
+@pytest.mark.skipif(not ON_SQLITE, reason="SQLite's own settings")
+def test_the_real_connection_runs_in_wal_mode_with_a_busy_timeout(database: None) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal_mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA busy_timeout")
+        busy_timeout = cursor.fetchone()[0]
+
+    assert journal_mode == "wal"
+    assert busy_timeout == 5000
+
+
+def test_a_bake_whose_key_cannot_be_kept_saves_no_cupcake(
+    client: Client, fake_peers: FakePeers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(**fields: object) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(IdempotencyRecord.objects, "create", fail)
+
+    problem_of(bake(client, key="k-1"), 500)
+
+    assert stored_counts() == (0, 0)
