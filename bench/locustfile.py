@@ -22,6 +22,11 @@ are used only until the first composition says where those services are.
 Kill or pause a service meanwhile (``cupcake-lab kill toppings``) and watch the rows: the
 composition stays 200, pictures and catalogue reads of the dead service move to rows marked
 ``[service down]``, and bakes to ``[503 Retry-After, rule owner down]``.
+
+Every simulated person comes from 127.0.0.1, and baking is limited per client address
+(``BAKE_RATE_LIMIT``, 60 a minute by default): bakes past it go to the row
+``[429 Retry-After, rate limited]``. To load baking itself, start the lab with
+``BAKE_RATE_LIMIT=off``.
 """
 
 from __future__ import annotations
@@ -246,6 +251,13 @@ class LabVisitor(LabBrowser):
                 # saves nothing. That is the contract kept, not a failure: a row of its own.
                 rename(response, "503 Retry-After, rule owner down")
                 response.success()
+                self.retry_not_before = time.monotonic() + retry_after * self.think_scale
+            elif response.status_code == 429 and retry_after:
+                # Baking is limited per client, and every person here is 127.0.0.1: the
+                # limit answering is the contract kept too. Nothing was baked: same key later.
+                rename(response, "429 Retry-After, rate limited")
+                response.success()
+                self.pending = attempt
                 self.retry_not_before = time.monotonic() + retry_after * self.think_scale
             else:
                 response.failure(f"baking answered {response.status_code}: {response.text[:200]}")
