@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from cupcake_lab.lab import Lab
+from cupcake_lab.lab import Lab, service_env
 from cupcake_lab.output import LinePrinter
+from cupcake_lab.services import SERVICES
 from cupcake_lab.settings import admin_token, load_settings
 
 
@@ -70,3 +71,30 @@ def test_every_service_is_served_on_the_configured_host_loopback_by_default(
         for service in lab.services.values():
             argv = service.server_argv()
             assert argv[argv.index("--host") + 1] == host
+
+
+@pytest.mark.parametrize(
+    ("host", "allowed"),
+    [
+        ("127.0.0.1", "127.0.0.1,localhost,[::1]"),
+        ("10.231.0.1", "127.0.0.1,localhost,[::1],10.231.0.1"),
+        ("fd00::5", "127.0.0.1,localhost,[::1],[fd00::5]"),
+        ("0.0.0.0", "127.0.0.1,localhost,[::1]"),
+    ],
+)
+def test_bodies_accepts_the_host_the_lab_is_bound_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, host: str, allowed: str
+) -> None:
+    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), "CUPCAKE_HOST": host})
+    bodies = next(spec for spec in SERVICES if spec.name == "bodies")
+    assert service_env(settings, bodies, "token")["DJANGO_ALLOWED_HOSTS"] == allowed
+
+
+def test_allowed_hosts_given_by_the_user_are_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "cupcakes.example")
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), "CUPCAKE_HOST": "10.0.0.1"})
+    bodies = next(spec for spec in SERVICES if spec.name == "bodies")
+    assert service_env(settings, bodies, "token")["DJANGO_ALLOWED_HOSTS"] == "cupcakes.example"

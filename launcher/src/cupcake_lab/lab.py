@@ -42,8 +42,21 @@ def service_env(settings: LabSettings, spec: ServiceSpec, token: str) -> dict[st
             "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(settings, spec.name)),
         }
     )
+    if "DJANGO_ALLOWED_HOSTS" not in env:
+        # bodies answers only the host names it is told; on another address than loopback,
+        # that address must be one (a wildcard address is no host name: set it yourself).
+        env["DJANGO_ALLOWED_HOSTS"] = ",".join(allowed_hosts(settings.host))
     env.update(settings.extra_env)
     return env
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """The host names bodies accepts in a lab bound to ``host``: loopback's, and ``host``."""
+    names = ["127.0.0.1", "localhost", "[::1]"]
+    bracketed = f"[{host}]" if ":" in host else host
+    if host not in ("0.0.0.0", "::") and bracketed not in names:
+        names.append(bracketed)
+    return names
 
 
 def metrics_dir(settings: LabSettings, name: str) -> Path:
