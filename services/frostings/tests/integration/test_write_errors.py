@@ -57,13 +57,12 @@ def test_a_write_without_the_right_token_is_401(
 
 @pytest.mark.parametrize(("method", "path", "body"), WRITES)
 def test_writes_are_403_when_no_admin_token_is_configured(
-    make_app: Callable[..., APIFlask],
-    migrate_app: Callable[[APIFlask], APIFlask],
+    migrated_app: Callable[..., APIFlask],
     method: str,
     path: str,
     body: Any,
 ) -> None:
-    app = migrate_app(make_app(CUPCAKE_ADMIN_TOKEN=None))
+    app = migrated_app(CUPCAKE_ADMIN_TOKEN=None)
     response = app.test_client().open(
         path, method=method, json=body, headers={"Authorization": "Bearer test-admin-token"}
     )
