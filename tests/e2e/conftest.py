@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,10 +70,15 @@ def lab_env(state_dir: Path, ports: dict[str, int]) -> dict[str, str]:
     return env
 
 
-def start_lab(tmp_path: Path, *, chaos: bool = False) -> RunningLab:
-    """Start ``cupcake-lab up`` (``--chaos`` if asked) and wait for every service to be ready."""
+def start_lab(
+    tmp_path: Path, *, chaos: bool = False, extra_env: Mapping[str, str] | None = None
+) -> RunningLab:
+    """Start ``cupcake-lab up`` (``--chaos`` if asked) and wait for every service to be ready.
+
+    ``extra_env`` adds to the launcher's environment (e.g. the services' database URLs).
+    """
     ports = {name: free_port() for name in SERVICES}
-    env = lab_env(tmp_path / "state", ports)
+    env = {**lab_env(tmp_path / "state", ports), **(extra_env or {})}
     output = tmp_path / "lab-output.log"
     with output.open("wb") as sink:
         process = subprocess.Popen(

@@ -126,6 +126,11 @@ def test_a_body_that_is_not_a_json_object_is_400(
     ("method", "path", "body", "field"),
     [
         ("POST", "/api/v1/frostings", {**NEW, "slug": "Lemon Zest"}, "slug"),
+        # A final newline: Python's "$" alone matches before it.
+        ("POST", "/api/v1/frostings", {**NEW, "slug": "lemon-zest\n"}, "slug"),
+        ("POST", "/api/v1/frostings", {**NEW, "color": "#ffe066\n"}, "color"),
+        ("POST", "/api/v1/frostings", {**NEW, "bodies": ["vanilla\n"]}, "bodies.0"),
+        ("PATCH", "/api/v1/frostings/vanilla", {"color": "#000000\n"}, "color"),
         ("POST", "/api/v1/frostings", {"slug": "x", "color": "#000000"}, "name"),
         ("POST", "/api/v1/frostings", {**NEW, "color": "yellow"}, "color"),
         ("POST", "/api/v1/frostings", {**NEW, "bodies": ["Vanilla"]}, "bodies.0"),
@@ -256,12 +261,13 @@ def test_an_unreachable_owner_is_503_with_retry_after(
 
 
 @pytest.mark.usefixtures("unchanged")
+@pytest.mark.parametrize("slug", ["lemon", "a%00b", "Vanilla"])
 @pytest.mark.parametrize(
     ("method", "body"),
     [("PUT", {"name": "L", "color": "#000000"}), ("PATCH", {}), ("DELETE", None)],
 )
 def test_writing_an_unknown_frosting_is_404(
-    client: FlaskClient, admin: dict[str, str], method: str, body: Any
+    client: FlaskClient, admin: dict[str, str], method: str, body: Any, slug: str
 ) -> None:
-    response = client.open("/api/v1/frostings/lemon", method=method, json=body, headers=admin)
+    response = client.open(f"/api/v1/frostings/{slug}", method=method, json=body, headers=admin)
     _problem(response, 404)

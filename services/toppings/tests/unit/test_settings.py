@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from toppings.models import get_engine
 from toppings.settings import (
     ADMIN_TOKEN,
     DATABASE_URL,
@@ -13,6 +14,7 @@ from toppings.settings import (
     PUBLIC_URL,
     RESPONSE_VALIDATION,
     load_settings,
+    sqlalchemy_url,
 )
 
 
@@ -46,3 +48,25 @@ def test_an_empty_admin_token_counts_as_unset() -> None:
 def test_overrides_win_over_the_environment() -> None:
     settings = load_settings({ADMIN_TOKEN: "mine"}, environ={"CUPCAKE_ADMIN_TOKEN": "theirs"})
     assert settings[ADMIN_TOKEN] == "mine"
+
+
+URLS = [
+    (
+        "postgresql://user:secret@db:5432/cupcakes",
+        "postgresql+psycopg://user:secret@db:5432/cupcakes",
+    ),
+    ("postgres://db/cupcakes", "postgresql+psycopg://db/cupcakes"),
+    ("postgresql+psycopg2://db/cupcakes", "postgresql+psycopg2://db/cupcakes"),
+    ("sqlite:////tmp/cupcakes.sqlite3", "sqlite:////tmp/cupcakes.sqlite3"),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), URLS)
+def test_postgresql_urls_go_through_psycopg_3(url: str, expected: str) -> None:
+    assert sqlalchemy_url(url) == expected
+
+
+def test_the_engine_connects_to_postgresql_through_psycopg_3() -> None:
+    engine = get_engine({DATABASE_URL: "postgres://db/toppings"})
+    assert engine.dialect.driver == "psycopg"
+    engine.dispose()
