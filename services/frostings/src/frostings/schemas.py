@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, overload
 
 from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
@@ -26,9 +26,19 @@ class WholeRegexp(Regexp):
     document the same way): with ``match``, a pattern's ``$`` lets a final newline through,
     which a column of the pattern's length (PostgreSQL's VARCHAR) would then refuse."""
 
-    def __call__(self, value: str) -> str:
+    def __init__(self, pattern: str, *, error: str) -> None:
+        super().__init__(pattern, error=error)
+        self.whole = re.compile(pattern)
+
+    @overload
+    def __call__(self, value: str) -> str: ...
+
+    @overload
+    def __call__(self, value: bytes) -> bytes: ...
+
+    def __call__(self, value: str | bytes) -> str | bytes:
         """Return ``value`` if the whole of it matches; raise ValidationError otherwise."""
-        if self.regex.fullmatch(value) is None:
+        if not isinstance(value, str) or self.whole.fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value
 
