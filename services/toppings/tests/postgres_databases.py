@@ -4,6 +4,8 @@ Each session creates its databases under names of its own and drops them when it
 failed tests or not. A migrated database is put back as migrated before each test by
 copying its rows back from a ``pristine`` schema: far faster than migrating again, and the
 data is committed, so other threads and processes of a test see it as the app does.
+
+The three services' tests each hold this same module: no service's tests import another's.
 """
 
 from __future__ import annotations
@@ -46,12 +48,12 @@ def postgres_server_url() -> str:
     url = os.environ.get(SERVER_VARIABLE)
     if url:
         return url
-    message = (
-        f"{SERVER_VARIABLE} is not set: the PostgreSQL runs need a server, "
-        f"e.g. {SERVER_VARIABLE}=postgresql://postgres@127.0.0.1:5432/postgres"
-    )
+    message = f"no PostgreSQL server: {SERVER_VARIABLE} is not set"
     if os.environ.get("CUPCAKE_REQUIRE_ALL_SUITES") == "1":
-        pytest.fail(f"{message}; CUPCAKE_REQUIRE_ALL_SUITES=1 requires every suite to run")
+        pytest.fail(
+            f"{message} (e.g. postgresql://postgres@127.0.0.1:5432/postgres); "
+            "CUPCAKE_REQUIRE_ALL_SUITES=1 requires every suite to run"
+        )
     pytest.skip(message)
 
 
