@@ -14,7 +14,6 @@ import os
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from urllib.parse import urlsplit, urlunsplit
 
@@ -111,12 +110,17 @@ def schema_empty(url: str) -> None:
             connection.execute("CREATE SCHEMA public")
 
 
-@dataclass(frozen=True)
 class PristineCopy:
-    """The rows of a migrated database, kept in its ``pristine`` schema to be put back."""
+    """The rows of a migrated database, kept in its ``pristine`` schema to be put back.
 
-    url: str
-    tables: tuple[str, ...]  # parents before the tables that refer to them
+    It holds one connection for the session's restores (connecting costs more than
+    restoring): ``close()`` it before the database is dropped.
+    """
+
+    def __init__(self, url: str, tables: tuple[str, ...]) -> None:
+        self.url = url
+        self.tables = tables  # parents before the tables that refer to them
+        self._connection: psycopg.Connection[tuple[object, ...]] | None = None
 
     @classmethod
     def keep(cls, url: str) -> PristineCopy:
@@ -153,16 +157,25 @@ class PristineCopy:
             migrate(self.url)
             self._rows_copy_back()
 
+    def close(self) -> None:
+        """Close the connection of the restores."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
     def _rows_copy_back(self) -> None:
-        with psycopg.connect(self.url, autocommit=True) as connection:
-            with connection.transaction():
-                for table in reversed(self.tables):
-                    connection.execute(
-                        sql.SQL("DELETE FROM {}").format(sql.Identifier("public", table))
-                    )
-                for table in self.tables:
-                    connection.execute(
-                        sql.SQL("INSERT INTO {} OVERRIDING SYSTEM VALUE TABLE {}").format(
-                            sql.Identifier("public", table), sql.Identifier(PRISTINE_SCHEMA, table)
-                        )
-                    )
+        if self._connection is None or self._connection.closed:
+            self._connection = psycopg.connect(self.url, autocommit=True)
+        deletes = [
+            sql.SQL("DELETE FROM {}").format(sql.Identifier("public", table))
+            for table in reversed(self.tables)
+        ]
+        inserts = [
+            sql.SQL("INSERT INTO {} OVERRIDING SYSTEM VALUE TABLE {}").format(
+                sql.Identifier("public", table), sql.Identifier(PRISTINE_SCHEMA, table)
+            )
+            for table in self.tables
+        ]
+        # One round trip: a statement string without parameters may hold several.
+        with self._connection.transaction():
+            self._connection.execute(sql.SQL("; ").join([*deletes, *inserts]))

@@ -97,7 +97,11 @@ def migrated_postgres(
     with throwaway_database(postgres_server, prefix="cupcake_bodies_test") as url:
         with database_url_in_use(url, django_db_blocker):
             migrate()
-        yield PristineCopy.keep(url)
+        migrated = PristineCopy.keep(url)
+        try:
+            yield migrated
+        finally:
+            migrated.close()
 
 
 @pytest.fixture(scope="session")

@@ -69,7 +69,11 @@ def migrated_postgres(postgres_server: str) -> Iterator[PristineCopy]:
     """A PostgreSQL database of the session, migrated once, its rows kept to be put back."""
     with throwaway_database(postgres_server, prefix="cupcake_frostings_test") as url:
         database_migrate(url)
-        yield PristineCopy.keep(url)
+        migrated = PristineCopy.keep(url)
+        try:
+            yield migrated
+        finally:
+            migrated.close()
 
 
 @pytest.fixture(scope="session")
