@@ -24,12 +24,12 @@ def postgres_server_url() -> str:
     url = os.environ.get(SERVER_VARIABLE)
     if url:
         return url
-    message = (
-        f"{SERVER_VARIABLE} is not set: the PostgreSQL lab needs a server, "
-        f"e.g. {SERVER_VARIABLE}=postgresql://postgres@127.0.0.1:5432/postgres"
-    )
+    message = f"no PostgreSQL server: {SERVER_VARIABLE} is not set"
     if os.environ.get("CUPCAKE_REQUIRE_ALL_SUITES") == "1":
-        pytest.fail(f"{message}; CUPCAKE_REQUIRE_ALL_SUITES=1 requires every suite to run")
+        pytest.fail(
+            f"{message} (e.g. postgresql://postgres@127.0.0.1:5432/postgres); "
+            "CUPCAKE_REQUIRE_ALL_SUITES=1 requires every suite to run"
+        )
     pytest.skip(message)
 
 
