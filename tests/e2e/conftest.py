@@ -73,8 +73,10 @@ def lab_env(state_dir: Path, ports: dict[str, int]) -> dict[str, str]:
 def start_lab(
     tmp_path: Path, *, chaos: bool = False, extra_env: Mapping[str, str] | None = None
 ) -> RunningLab:
-    """Start ``cupcake-lab up`` (``--chaos`` if asked; ``extra_env`` on top of the test lab's
-    environment) and wait for every service to be ready."""
+    """Start ``cupcake-lab up`` (``--chaos`` if asked) and wait for every service to be ready.
+
+    ``extra_env`` adds to the test lab's environment (e.g. the services' database URLs).
+    """
     ports = {name: free_port() for name in SERVICES}
     env = {**lab_env(tmp_path / "state", ports), **(extra_env or {})}
     output = tmp_path / "lab-output.log"

@@ -1,13 +1,12 @@
 """Fixtures of the integration tests: the real app on a real, migrated database per test.
 
-By default each test gets its own SQLite file in ``tmp_path``, copied from one file that
-the real migrations built once for the session. With ``CUPCAKE_TEST_DATABASE_URL`` set
-(e.g. a PostgreSQL test database) the same tests run there instead, the catalogue being
-flushed and seeded again before each test.
+Each test runs twice, on SQLite and on PostgreSQL (``backend``). On SQLite it gets its own
+file in ``tmp_path``, copied from one file that the real migrations built once for the
+session. On PostgreSQL (the server of CUPCAKE_TEST_POSTGRES_URL; skipped without it, a
+failure in CI) the session migrates a database of its own once and puts its rows back as
+migrated before each test; the session drops its databases when it ends.
 """
 
-import importlib
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
@@ -25,8 +23,14 @@ from bodies.catalogue.kept import catalogue_kept_clear
 from bodies.config.database import database_config
 from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers
 from integration.helpers import catalogue_rows
-
-TEST_DATABASE_URL = os.environ.get("CUPCAKE_TEST_DATABASE_URL")
+from postgres_databases import (
+    PristineCopy,
+    postgres_server_url,
+    schema_empty,
+    throwaway_database,
+    unique_name,
+    url_with_database,
+)
 
 
 @contextmanager
@@ -50,18 +54,28 @@ def database_in_use(config: dict[str, Any]) -> Iterator[None]:
         switch_to(previous)
 
 
-def sqlite_config(path: Path) -> dict[str, Any]:
-    """Return the service's database settings for a SQLite file."""
-    return database_config(url=f"sqlite:///{path}", conn_max_age=0)
+@contextmanager
+def database_url_in_use(url: str, blocker: DjangoDbBlocker) -> Iterator[None]:
+    """Let the block use the database at ``url`` as Django's default database."""
+    with blocker.unblock(), database_in_use(database_config(url=url, conn_max_age=0)):
+        yield
 
 
-def catalogue_reseed() -> None:
-    """Empty the database and seed it again with the data migrations' own functions."""
-    call_command("flush", interactive=False, verbosity=0)
-    seed = importlib.import_module("bodies.catalogue.migrations.0002_seed_bodies")
-    seed.seed_bodies(apps, None)
-    version = importlib.import_module("bodies.catalogue.migrations.0003_catalogueversion")
-    version.version_create(apps, None)
+def migrate() -> None:
+    """Apply every migration to the default database."""
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database the integration tests run on: each one runs on both."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server of the session (CUPCAKE_TEST_POSTGRES_URL), else a skip."""
+    return postgres_server_url()
 
 
 @pytest.fixture(scope="session")
@@ -70,35 +84,49 @@ def migrated_template(
 ) -> Path:
     """A SQLite file migrated once, by the real migrations, for every test to copy."""
     path = tmp_path_factory.mktemp("template") / "bodies.sqlite3"
-    with django_db_blocker.unblock(), database_in_use(sqlite_config(path)):
-        call_command("migrate", interactive=False, verbosity=0)
+    with database_url_in_use(f"sqlite:///{path}", django_db_blocker):
+        migrate()
     return path
 
 
 @pytest.fixture(scope="session")
-def migrated_external_database(django_db_blocker: DjangoDbBlocker) -> dict[str, Any]:
-    """The database of CUPCAKE_TEST_DATABASE_URL, migrated once for the session."""
-    assert TEST_DATABASE_URL
-    config = database_config(url=TEST_DATABASE_URL, conn_max_age=0)
-    with django_db_blocker.unblock(), database_in_use(config):
-        call_command("migrate", interactive=False, verbosity=0)
-    return config
+def migrated_postgres(
+    postgres_server: str, django_db_blocker: DjangoDbBlocker
+) -> Iterator[PristineCopy]:
+    """A PostgreSQL database of the session, migrated once, its rows kept to be put back."""
+    with throwaway_database(postgres_server, prefix="cupcake_bodies_test") as url:
+        with database_url_in_use(url, django_db_blocker):
+            migrate()
+        migrated = PristineCopy.keep(url)
+        try:
+            yield migrated
+        finally:
+            migrated.close()
+
+
+@pytest.fixture(scope="session")
+def empty_postgres(postgres_server: str) -> Iterator[str]:
+    """A second PostgreSQL database of the session, for the tests of an unmigrated one."""
+    with throwaway_database(postgres_server, prefix="cupcake_bodies_empty") as url:
+        yield url
 
 
 @pytest.fixture
-def database(
-    request: pytest.FixtureRequest, tmp_path: Path, django_db_blocker: DjangoDbBlocker
-) -> Iterator[None]:
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of this test's migrated and seeded database, as the migrations left it."""
+    if backend == "sqlite":
+        path = tmp_path / "bodies.sqlite3"
+        shutil.copyfile(request.getfixturevalue("migrated_template"), path)
+        return f"sqlite:///{path}"
+    migrated: PristineCopy = request.getfixturevalue("migrated_postgres")
+    migrated.restore()
+    return migrated.url
+
+
+@pytest.fixture
+def database(database_url: str, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """This test's own migrated and seeded database, in use for the whole test."""
-    if TEST_DATABASE_URL:
-        config = request.getfixturevalue("migrated_external_database")
-        with django_db_blocker.unblock(), database_in_use(config):
-            catalogue_reseed()
-            yield
-        return
-    path = tmp_path / "bodies.sqlite3"
-    shutil.copyfile(request.getfixturevalue("migrated_template"), path)
-    with django_db_blocker.unblock(), database_in_use(sqlite_config(path)):
+    with database_url_in_use(database_url, django_db_blocker):
         yield
 
 
@@ -109,17 +137,37 @@ def kept_cleared() -> None:
 
 
 @pytest.fixture
-def unmigrated_database(tmp_path: Path, django_db_blocker: DjangoDbBlocker) -> Iterator[Path]:
-    """A fresh SQLite file that no migration has touched, in use for the whole test."""
-    path = tmp_path / "empty.sqlite3"
-    with django_db_blocker.unblock(), database_in_use(sqlite_config(path)):
-        yield path
+def unmigrated_database(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    django_db_blocker: DjangoDbBlocker,
+) -> Iterator[str]:
+    """A database no migration has touched, in use for the whole test; yields its URL."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    else:
+        url = request.getfixturevalue("empty_postgres")
+        schema_empty(url)
+    with database_url_in_use(url, django_db_blocker):
+        yield url
 
 
 @pytest.fixture
-def unreachable_database(tmp_path: Path, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
-    """A SQLite database in a directory that does not exist, so it cannot be opened."""
-    with django_db_blocker.unblock(), database_in_use(sqlite_config(tmp_path / "no" / "x.db")):
+def unreachable_database(
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    django_db_blocker: DjangoDbBlocker,
+) -> Iterator[None]:
+    """A database that cannot be opened: a SQLite file in a folder that does not exist, or a
+    PostgreSQL database that the server does not have."""
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'no' / 'x.db'}"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        url = url_with_database(server, unique_name("cupcake_bodies_missing"))
+    with database_url_in_use(url, django_db_blocker):
         yield
 
 

@@ -112,6 +112,28 @@ def test_a_superuser_sees_the_baked_cupcakes_with_their_layers(
         assert cupcake[layer]["image_url"].encode() in page.content
 
 
+def test_the_cupcakes_are_filtered_by_a_part(admin_client: Client, fake_peers: FakePeers) -> None:
+    bake(admin_client, {**CUPCAKE, "name": "Cherry one"})
+    bake(admin_client, {**CUPCAKE, "name": "Flag one", "topping": "flag"})
+
+    page = admin_client.get("/admin/assembler/cupcake/", {"topping_slug": "flag"})
+
+    assert page.status_code == 200
+    assert b"Flag one" in page.content and b"Cherry one" not in page.content
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "Flag", "x" * 41])
+def test_a_filter_by_what_is_no_slug_goes_back_to_the_list(
+    admin_client: Client, fake_peers: FakePeers, value: str
+) -> None:
+    bake(admin_client)
+
+    page = admin_client.get("/admin/assembler/cupcake/", {"topping_slug": value})
+
+    assert page.status_code == 302
+    assert page["Location"].endswith("?e=1")
+
+
 def test_cupcakes_are_not_added_or_changed_in_the_admin(
     admin_client: Client, fake_peers: FakePeers
 ) -> None:

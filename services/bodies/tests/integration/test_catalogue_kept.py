@@ -17,7 +17,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from bodies.catalogue.models import Body, CatalogueVersion
-from integration.conftest import TEST_DATABASE_URL
 
 pytestmark = pytest.mark.integration
 
@@ -29,9 +28,8 @@ def slugs(client: Client) -> list[str]:
     return [item["slug"] for item in client.get("/api/v1/bodies").json()["items"]]
 
 
-def another_process_runs(code: str, tmp_path: Path) -> None:
-    """Run ``code`` with Django set up on this test's database, in another process."""
-    database_url = TEST_DATABASE_URL or f"sqlite:///{connection.settings_dict['NAME']}"
+def another_process_runs(code: str, *, database_url: str, tmp_path: Path) -> None:
+    """Run ``code`` with Django set up on the database at ``database_url``, in another process."""
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bodies.config.settings",
@@ -55,13 +53,15 @@ def test_an_unchanged_list_is_served_reading_only_the_version(client: Client) ->
 
 
 def test_a_body_created_by_another_process_shows_at_once(
-    client: Client, tmp_path: Path, fake_peers: Any
+    client: Client, database_url: str, tmp_path: Path, fake_peers: Any
 ) -> None:
     before = client.get("/api/v1/bodies")
     client.get("/api/v1/cupcake")
 
     another_process_runs(
-        f"from bodies.catalogue.models import Body\nBody.objects.create(**{LEMON!r})", tmp_path
+        f"from bodies.catalogue.models import Body\nBody.objects.create(**{LEMON!r})",
+        database_url=database_url,
+        tmp_path=tmp_path,
     )
 
     assert "lemon" in slugs(client)
@@ -71,12 +71,15 @@ def test_a_body_created_by_another_process_shows_at_once(
     assert client.get("/api/v1/bodies", **stale_tag).status_code == 200
 
 
-def test_a_body_deleted_by_another_process_goes_at_once(client: Client, tmp_path: Path) -> None:
+def test_a_body_deleted_by_another_process_goes_at_once(
+    client: Client, database_url: str, tmp_path: Path
+) -> None:
     slugs(client)
 
     another_process_runs(
         "from bodies.catalogue.models import Body\nBody.objects.get(slug='chocolate').delete()",
-        tmp_path,
+        database_url=database_url,
+        tmp_path=tmp_path,
     )
 
     assert slugs(client) == ["carrot-cake", "vanilla"]

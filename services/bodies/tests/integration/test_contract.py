@@ -242,7 +242,7 @@ def test_not_modified_answers_match_the_document(
     )
 
 
-def test_readyz_503_matches_the_document(openapi: OpenAPI, unmigrated_database: Path) -> None:
+def test_readyz_503_matches_the_document(openapi: OpenAPI, unmigrated_database: str) -> None:
     response = Client().get("/readyz")
 
     assert response.status_code == 503

@@ -75,6 +75,8 @@ def test_a_page_past_the_end_is_empty_and_points_back_to_the_last(client: Client
         ("page=0", "page"),
         ("page=-1", "page"),
         ("page=two", "page"),
+        ("page=1000001", "page"),
+        ("page=99999999999999999999", "page"),
         ("page_size=0", "page_size"),
         ("page_size=51", "page_size"),
         ("page_size=1.5", "page_size"),
@@ -84,6 +86,15 @@ def test_a_page_out_of_range_is_a_422_problem(client: Client, query: str, field:
     problem = problem_of(client.get(f"/api/v1/cupcakes?{query}"), 422)
 
     assert [error["field"] for error in problem["errors"]] == [field]
+
+
+def test_the_last_page_there_can_be_answers_empty(client: Client) -> None:
+    bake_named(client, "a")
+
+    page = client.get("/api/v1/cupcakes?page=1000000&page_size=50")
+
+    assert page.status_code == 200
+    assert page.json()["items"] == []
 
 
 @pytest.mark.parametrize("query", ["sort=name", "page=1&limit=5", "page=1&page=2"])

@@ -1,7 +1,6 @@
 """Probes and the migrate command: /healthz, /readyz, bodies-manage migrate."""
 
 import sys
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -31,7 +30,7 @@ def test_readyz_is_ok_on_a_migrated_database(client: Client) -> None:
     }
 
 
-def test_readyz_is_503_while_migrations_are_not_applied(unmigrated_database: Path) -> None:
+def test_readyz_is_503_while_migrations_are_not_applied(unmigrated_database: str) -> None:
     response = Client().get("/readyz")
 
     checks = response.json()["checks"]
@@ -54,7 +53,7 @@ def test_readyz_is_503_when_the_database_cannot_be_reached(unreachable_database:
 
 
 def test_bodies_manage_migrate_builds_and_seeds_a_fresh_database(
-    unmigrated_database: Path, monkeypatch: pytest.MonkeyPatch
+    unmigrated_database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(sys, "argv", ["bodies-manage", "migrate", "--noinput", "-v", "0"])
 

@@ -62,6 +62,13 @@ def test_an_unknown_body_is_a_404_problem(client: Client, path: str) -> None:
     }
 
 
+@pytest.mark.parametrize("slug", ["a%00b", "Vanilla", "x" * 41])
+@pytest.mark.parametrize("suffix", ["", "/image.svg"])
+def test_what_is_no_slug_names_no_body(client: Client, slug: str, suffix: str) -> None:
+    # PostgreSQL refuses a NUL character in a query: such a slug must never get there.
+    problem_of(client.get(f"/api/v1/bodies/{slug}{suffix}"), 404)
+
+
 def test_a_picture_is_svg_that_cannot_run_anything(client: Client) -> None:
     response = client.get("/api/v1/bodies/vanilla/image.svg")
 

@@ -174,11 +174,18 @@ def test_a_taken_slug_is_409(client: Client, auth: dict[str, str], seeded_rows: 
     assert catalogue_rows() == seeded_rows
 
 
+@pytest.mark.parametrize("unknown", ["lemon", "a%00b", "Vanilla"])
 @pytest.mark.parametrize(("method", "path", "payload"), WRITES[1:])
 def test_a_write_to_an_unknown_body_is_404(
-    client: Client, auth: dict[str, str], seeded_rows: Rows, method: str, path: str, payload: Any
+    client: Client,
+    auth: dict[str, str],
+    seeded_rows: Rows,
+    method: str,
+    path: str,
+    payload: Any,
+    unknown: str,
 ) -> None:
-    response = send(client, method, path.replace("vanilla", "lemon"), payload, headers=auth)
+    response = send(client, method, path.replace("vanilla", unknown), payload, headers=auth)
 
     problem_of(response, 404)
     assert catalogue_rows() == seeded_rows

@@ -50,11 +50,14 @@ def test_a_new_body_gets_a_picture_drawn_from_its_colour(
 
 
 def test_a_new_body_takes_its_place_in_slug_order(client: Client, auth: dict[str, str]) -> None:
-    send(client, "POST", "/api/v1/bodies", {**RED_VELVET, "slug": "banana"}, headers=auth)
+    for slug in ("banana", "choco-mint"):
+        send(client, "POST", "/api/v1/bodies", {**RED_VELVET, "slug": slug}, headers=auth)
 
     slugs = [item["slug"] for item in client.get("/api/v1/bodies").json()["items"]]
 
-    assert slugs == ["banana", "carrot-cake", "chocolate", "vanilla"]
+    # Character by character on every database: a collation that skips hyphens (en_US, as
+    # the PostgreSQL test databases have) would put chocolate first.
+    assert slugs == ["banana", "carrot-cake", "choco-mint", "chocolate", "vanilla"]
 
 
 def test_put_replaces_every_editable_field(client: Client, auth: dict[str, str]) -> None:

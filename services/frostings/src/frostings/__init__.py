@@ -17,7 +17,7 @@ from apiflask import APIFlask
 from frostings.api import catalogue, edits, pairings
 from frostings.catalogue_cache import catalogue_cache_init
 from frostings.clients import EXTENSION_KEY, peers_create
-from frostings.config import load_config
+from frostings.config import load_config, sqlalchemy_url
 from frostings.error_handlers import error_handlers_init
 from frostings.extensions import MIGRATIONS_DIR, db, migrate, sqlite_pragmas_install
 from frostings.health import bp as health_bp
@@ -40,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
     app.config.from_mapping(OPENAPI_CONFIG)
     if test_config is not None:
         app.config.from_mapping(test_config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
     logging_init(app)
     db.init_app(app)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from apiflask import APIFlask, HTTPError
 from flask import Response, current_app, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from werkzeug.datastructures import Headers
 
 from frostings.errors import (
@@ -90,8 +90,15 @@ def service_error_problem(exc: FrostingsError) -> Response:
     return unexpected_problem(exc)
 
 
-def database_problem(exc: OperationalError) -> Response:
-    """503 when the database cannot be used (unreachable, locked too long, not migrated)."""
+def database_problem(exc: DBAPIError) -> Response:
+    """503 when the database cannot be used (unreachable, locked too long, not migrated).
+
+    Any driver's error counts (SQLite's missing table is an ``OperationalError``,
+    PostgreSQL's a ``ProgrammingError``), except the database refusing the data itself:
+    input is checked before it gets there, so those are the service's own bugs (500).
+    """
+    if isinstance(exc, IntegrityError | DataError):
+        return unexpected_problem(exc)
     current_app.logger.error(
         "database unavailable on %s %s", request.method, request.path, exc_info=exc
     )
@@ -112,5 +119,5 @@ def error_handlers_init(app: APIFlask) -> None:
     """Register the problem+json answers on ``app``."""
     app.error_processor(http_error_problem)
     app.register_error_handler(FrostingsError, service_error_problem)
-    app.register_error_handler(OperationalError, database_problem)
+    app.register_error_handler(DBAPIError, database_problem)
     app.register_error_handler(Exception, unexpected_problem)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, overload
 
 from apiflask import Schema
 from apiflask.fields import Boolean, Dict, Integer, List, Nested, String
@@ -13,11 +13,39 @@ from marshmallow import RAISE, ValidationError, post_load
 from frostings.models import Frosting
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG_MAX_LENGTH = 40
 COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
 MAX_PAIRINGS = 50
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_BUT_NEWLINE_TAB = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class WholeRegexp(Regexp):
+    """marshmallow's ``Regexp`` matched against the whole string (and shown in the OpenAPI
+    document the same way): with ``match``, a pattern's ``$`` lets a final newline through,
+    which a column of the pattern's length (PostgreSQL's VARCHAR) would then refuse."""
+
+    def __init__(self, pattern: str, *, error: str) -> None:
+        super().__init__(pattern, error=error)
+        self.whole = re.compile(pattern)
+
+    @overload
+    def __call__(self, value: str) -> str: ...
+
+    @overload
+    def __call__(self, value: bytes) -> bytes: ...
+
+    def __call__(self, value: str | bytes) -> str | bytes:
+        """Return ``value`` if the whole of it matches; raise ValidationError otherwise."""
+        if not isinstance(value, str) or self.whole.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+def is_slug(text: str) -> bool:
+    """Tell whether ``text`` is a well-formed slug, as every frosting's slug is."""
+    return len(text) <= SLUG_MAX_LENGTH and re.fullmatch(SLUG_PATTERN, text) is not None
 
 
 def _no_control_characters(value: str) -> None:
@@ -33,7 +61,10 @@ def _no_control_but_newline_tab(value: str) -> None:
 def _slug(*, required: bool = False) -> String:
     return String(
         required=required,
-        validate=[Length(min=1, max=40), Regexp(SLUG_PATTERN, error="must be a slug: a-z, 0-9, -")],
+        validate=[
+            Length(min=1, max=SLUG_MAX_LENGTH),
+            WholeRegexp(SLUG_PATTERN, error="must be a slug: a-z, 0-9, -"),
+        ],
         metadata={"example": "neon-blue"},
     )
 
@@ -67,7 +98,7 @@ class FrostingReplaceIn(_Input):
     slug = _slug()
     name = String(required=True, validate=[Length(min=1, max=60), _no_control_characters])
     description = String(load_default="", validate=[Length(max=500), _no_control_but_newline_tab])
-    color = String(required=True, validate=Regexp(COLOR_PATTERN, error="must be #rrggbb"))
+    color = String(required=True, validate=WholeRegexp(COLOR_PATTERN, error="must be #rrggbb"))
     bodies = _slugs("the bodies it goes on", load_default=list)
     toppings = _slugs("the toppings that go on it", load_default=list)
 
@@ -84,7 +115,7 @@ class FrostingPatchIn(_Input):
     slug = _slug()
     name = String(validate=[Length(min=1, max=60), _no_control_characters])
     description = String(validate=[Length(max=500), _no_control_but_newline_tab])
-    color = String(validate=Regexp(COLOR_PATTERN, error="must be #rrggbb"))
+    color = String(validate=WholeRegexp(COLOR_PATTERN, error="must be #rrggbb"))
     bodies = _slugs("the bodies it goes on")
     toppings = _slugs("the toppings that go on it")
 
@@ -93,7 +124,10 @@ class FrostingsQuery(Schema):
     """Filters of the frostings list."""
 
     body = String(
-        validate=[Length(min=1, max=40), Regexp(SLUG_PATTERN, error="must be a slug")],
+        validate=[
+            Length(min=1, max=SLUG_MAX_LENGTH),
+            WholeRegexp(SLUG_PATTERN, error="must be a slug"),
+        ],
         metadata={"description": "only frostings that go on this body (a body slug)"},
     )
 

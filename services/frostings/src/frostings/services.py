@@ -7,6 +7,7 @@ anything is stored, and nothing is stored if one fails.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -18,20 +19,27 @@ from frostings.extensions import db
 from frostings.models import Frosting, FrostingBody
 from frostings.references import references_check
 from frostings.rules import rule_violations
+from frostings.schemas import is_slug
 
 EDITABLE_FIELDS = ("name", "description", "color", "bodies", "toppings")
 
 
 def frosting_list(*, body: str | None = None) -> list[Frosting]:
     """Every frosting sorted by slug; only those that go on ``body`` when it is given."""
-    query = select(Frosting).order_by(Frosting.slug)
+    query = select(Frosting)
     if body is not None:
         query = query.join(Frosting.body_links).where(FrostingBody.body_slug == body)
-    return list(db.session.scalars(query))
+    # Sorted here, character by character: a database's collation may order slugs otherwise
+    # (PostgreSQL's en_US ignores hyphens), and the API promises one order on every database.
+    return sorted(db.session.scalars(query), key=attrgetter("slug"))
 
 
 def frosting_get(*, slug: str) -> Frosting:
     """The frosting called ``slug``; FrostingNotFound if there is none."""
+    # What is no slug names no frosting, and must not reach the database: PostgreSQL
+    # refuses a NUL character in a query.
+    if not is_slug(slug):
+        raise FrostingNotFound(slug)
     frosting = db.session.scalar(select(Frosting).where(Frosting.slug == slug))
     if frosting is None:
         raise FrostingNotFound(slug)

@@ -1,13 +1,14 @@
 """The real app on a real database per test, built by the real migrations.
 
-The database is a fresh SQLite file in ``tmp_path``, a copy of one migrated once per
-session by the real migrations; set ``CUPCAKE_TEST_DATABASE_URL`` to run the same tests
-on another database (it is emptied and migrated again before each test).
+Each test runs twice, on SQLite and on PostgreSQL (``backend``). On SQLite its database is
+a fresh file in ``tmp_path``, a copy of one migrated once per session by the real
+migrations. On PostgreSQL (the server of CUPCAKE_TEST_POSTGRES_URL; skipped without it, a
+failure in CI) the session migrates a database of its own once and puts its rows back as
+migrated before each test; the session drops its databases when it ends.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +17,15 @@ from typing import Any
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
-from flask_migrate import downgrade, upgrade
+from flask_migrate import upgrade
+from postgres_databases import (
+    PristineCopy,
+    postgres_server_url,
+    schema_empty,
+    throwaway_database,
+    unique_name,
+    url_with_database,
+)
 from sqlalchemy import text
 
 from frostings import create_app
@@ -27,7 +36,51 @@ PUBLIC_URL = "http://frostings.test"
 TABLES = ("frostings", "frosting_bodies", "frosting_toppings")
 
 
-EXTERNAL_DATABASE_URL = os.environ.get("CUPCAKE_TEST_DATABASE_URL")
+def database_migrate(url: str) -> None:
+    """Bring the database at ``url`` to the newest migration, as ``frostings-migrate`` does."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(directory=str(MIGRATIONS_DIR))
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database the integration tests run on: each one runs on both."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server of the session (CUPCAKE_TEST_POSTGRES_URL), else a skip."""
+    return postgres_server_url()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file brought to head once by the real migrations, copied by each test."""
+    path = tmp_path_factory.mktemp("template") / "frostings.sqlite3"
+    database_migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_server: str) -> Iterator[PristineCopy]:
+    """A PostgreSQL database of the session, migrated once, its rows kept to be put back."""
+    with throwaway_database(postgres_server, prefix="cupcake_frostings_test") as url:
+        database_migrate(url)
+        migrated = PristineCopy.keep(url)
+        try:
+            yield migrated
+        finally:
+            migrated.close()
+
+
+@pytest.fixture(scope="session")
+def empty_postgres(postgres_server: str) -> Iterator[str]:
+    """A second PostgreSQL database of the session, for the tests of an unmigrated one."""
+    with throwaway_database(postgres_server, prefix="cupcake_frostings_empty") as url:
+        yield url
 
 
 @pytest.fixture
@@ -37,20 +90,34 @@ def database_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def database_url(database_path: Path) -> str:
-    """A database of this test's own: CUPCAKE_TEST_DATABASE_URL, else a SQLite file."""
-    return EXTERNAL_DATABASE_URL or f"sqlite:///{database_path}"
+def database_url(backend: str, request: pytest.FixtureRequest, database_path: Path) -> str:
+    """This test's database, not migrated: a new SQLite file, or an emptied PostgreSQL one."""
+    if backend == "sqlite":
+        return f"sqlite:///{database_path}"
+    url: str = request.getfixturevalue("empty_postgres")
+    schema_empty(url)
+    return url
 
 
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file brought to head once by the real migrations, copied by each test."""
-    path = tmp_path_factory.mktemp("template") / "frostings.sqlite3"
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    with app.app_context():
-        upgrade(directory=str(MIGRATIONS_DIR))
-        db.engine.dispose()
-    return path
+@pytest.fixture
+def migrated_database_url(backend: str, request: pytest.FixtureRequest, database_path: Path) -> str:
+    """This test's database as the migrations left it (for SQLite, the file of database_url)."""
+    if backend == "sqlite":
+        shutil.copyfile(request.getfixturevalue("migrated_template"), database_path)
+        return f"sqlite:///{database_path}"
+    migrated: PristineCopy = request.getfixturevalue("migrated_postgres")
+    migrated.restore(migrate=database_migrate)
+    return migrated.url
+
+
+@pytest.fixture
+def unreachable_database_url(backend: str, request: pytest.FixtureRequest) -> str:
+    """A database that cannot be opened: a SQLite file in a folder that does not exist, or a
+    PostgreSQL database that the server does not have."""
+    if backend == "sqlite":
+        return "sqlite:////nonexistent-dir/frostings.sqlite3"
+    server: str = request.getfixturevalue("postgres_server")
+    return url_with_database(server, unique_name("cupcake_frostings_missing"))
 
 
 @pytest.fixture
@@ -70,9 +137,6 @@ def make_app(database_url: str, peers_fake: Any) -> Iterator[Callable[..., APIFl
             **overrides,
         }
         app = create_app(config)
-        if EXTERNAL_DATABASE_URL and not built:
-            with app.app_context():
-                downgrade(directory=str(MIGRATIONS_DIR), revision="base")
         built.append(app)
         return app
 
@@ -83,31 +147,14 @@ def make_app(database_url: str, peers_fake: Any) -> Iterator[Callable[..., APIFl
 
 
 @pytest.fixture
-def migrate_app() -> Callable[[APIFlask], APIFlask]:
-    """Apply the real migrations (schema and seed data) to an app's database."""
-
-    def apply(app: APIFlask) -> APIFlask:
-        with app.app_context():
-            upgrade(directory=str(MIGRATIONS_DIR))
-        return app
-
-    return apply
-
-
-@pytest.fixture
 def migrated_app(
-    make_app: Callable[..., APIFlask],
-    migrate_app: Callable[[APIFlask], APIFlask],
-    migrated_template: Path,
-    database_path: Path,
+    make_app: Callable[..., APIFlask], request: pytest.FixtureRequest
 ) -> Callable[..., APIFlask]:
     """Build the app, with config overrides, on a freshly migrated database (call it once)."""
 
     def build(**overrides: Any) -> APIFlask:
-        if EXTERNAL_DATABASE_URL:
-            return migrate_app(make_app(**overrides))
-        shutil.copyfile(migrated_template, database_path)
-        return make_app(**overrides)
+        url = request.getfixturevalue("migrated_database_url")
+        return make_app(**{"SQLALCHEMY_DATABASE_URI": url, **overrides})
 
     return build
 

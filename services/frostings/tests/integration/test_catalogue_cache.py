@@ -22,7 +22,7 @@ LEMON = {"slug": "lemon-zest", "name": "Lemon Zest", "color": "#fff44f", "bodies
 @pytest.fixture
 def writer(app: APIFlask, make_app: Callable[..., APIFlask]) -> FlaskClient:
     """A client of a second app on the same database as ``client``'s."""
-    return make_app().test_client()
+    return make_app(SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"]).test_client()
 
 
 def slugs(client: FlaskClient, query: str = "") -> list[str]:

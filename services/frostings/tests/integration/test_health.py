@@ -44,9 +44,9 @@ def test_readyz_is_503_while_migrations_are_not_applied(
 
 
 def test_readyz_is_503_when_the_database_cannot_be_reached(
-    make_app: Callable[..., APIFlask],
+    make_app: Callable[..., APIFlask], unreachable_database_url: str
 ) -> None:
-    app = make_app(SQLALCHEMY_DATABASE_URI="sqlite:////nonexistent-dir/frostings.sqlite3")
+    app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database_url)
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
     checks = response.get_json()["checks"]

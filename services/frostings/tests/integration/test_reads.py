@@ -68,7 +68,7 @@ def test_the_body_filter_lists_the_frostings_that_go_on_it(
     assert [item["slug"] for item in response.get_json()["items"]] == slugs
 
 
-@pytest.mark.parametrize("body", ["", "Carrot Cake", "a" * 41])
+@pytest.mark.parametrize("body", ["", "Carrot Cake", "a" * 41, "vanilla\n", "a\x00b"])
 def test_a_malformed_body_filter_is_invalid_input(client: FlaskClient, body: str) -> None:
     response = client.get("/api/v1/frostings", query_string={"body": body})
     assert response.status_code == 422
@@ -99,6 +99,10 @@ def test_a_frosting_is_read_by_slug(client: FlaskClient) -> None:
         "/api/v1/frostings/lemon/image.svg",
         "/api/v1/frostings/lemon/toppings",
         "/api/v1/frostings/NEON-BLUE",
+        "/api/v1/frostings/a%00b",
+        "/api/v1/frostings/a%00b/image.svg",
+        "/api/v1/frostings/a%00b/toppings",
+        f"/api/v1/frostings/{'x' * 41}",
     ],
 )
 def test_an_unknown_frosting_is_404(client: FlaskClient, path: str) -> None:

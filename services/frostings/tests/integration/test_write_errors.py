@@ -57,13 +57,12 @@ def test_a_write_without_the_right_token_is_401(
 
 @pytest.mark.parametrize(("method", "path", "body"), WRITES)
 def test_writes_are_403_when_no_admin_token_is_configured(
-    make_app: Callable[..., APIFlask],
-    migrate_app: Callable[[APIFlask], APIFlask],
+    migrated_app: Callable[..., APIFlask],
     method: str,
     path: str,
     body: Any,
 ) -> None:
-    app = migrate_app(make_app(CUPCAKE_ADMIN_TOKEN=None))
+    app = migrated_app(CUPCAKE_ADMIN_TOKEN=None)
     response = app.test_client().open(
         path, method=method, json=body, headers={"Authorization": "Bearer test-admin-token"}
     )
@@ -127,6 +126,11 @@ def test_a_body_that_is_not_a_json_object_is_400(
     ("method", "path", "body", "field"),
     [
         ("POST", "/api/v1/frostings", {**NEW, "slug": "Lemon Zest"}, "slug"),
+        # A final newline: Python's "$" alone matches before it.
+        ("POST", "/api/v1/frostings", {**NEW, "slug": "lemon-zest\n"}, "slug"),
+        ("POST", "/api/v1/frostings", {**NEW, "color": "#ffe066\n"}, "color"),
+        ("POST", "/api/v1/frostings", {**NEW, "bodies": ["vanilla\n"]}, "bodies.0"),
+        ("PATCH", "/api/v1/frostings/vanilla", {"color": "#000000\n"}, "color"),
         ("POST", "/api/v1/frostings", {"slug": "x", "color": "#000000"}, "name"),
         ("POST", "/api/v1/frostings", {**NEW, "color": "yellow"}, "color"),
         ("POST", "/api/v1/frostings", {**NEW, "bodies": ["Vanilla"]}, "bodies.0"),
@@ -257,12 +261,13 @@ def test_an_unreachable_owner_is_503_with_retry_after(
 
 
 @pytest.mark.usefixtures("unchanged")
+@pytest.mark.parametrize("slug", ["lemon", "a%00b", "Vanilla"])
 @pytest.mark.parametrize(
     ("method", "body"),
     [("PUT", {"name": "L", "color": "#000000"}), ("PATCH", {}), ("DELETE", None)],
 )
 def test_writing_an_unknown_frosting_is_404(
-    client: FlaskClient, admin: dict[str, str], method: str, body: Any
+    client: FlaskClient, admin: dict[str, str], method: str, body: Any, slug: str
 ) -> None:
-    response = client.open("/api/v1/frostings/lemon", method=method, json=body, headers=admin)
+    response = client.open(f"/api/v1/frostings/{slug}", method=method, json=body, headers=admin)
     _problem(response, 404)

@@ -43,6 +43,18 @@ def test_adding_a_frosting_stores_it_and_says_where(
     ]
 
 
+def test_a_new_frosting_takes_its_place_in_slug_order(
+    client: FlaskClient, admin: dict[str, str]
+) -> None:
+    client.post("/api/v1/frostings", json={**LEMON, "slug": "choco-mint"}, headers=admin)
+
+    slugs = [item["slug"] for item in client.get("/api/v1/frostings").get_json()["items"]]
+
+    # Character by character on every database: a collation that skips hyphens (en_US, as
+    # the PostgreSQL test databases have) would put chocolate first.
+    assert slugs == ["choco-mint", "chocolate", "neon-blue", "strawberry", "vanilla"]
+
+
 def test_a_new_frosting_is_drawn_from_its_colour(
     client: FlaskClient, admin: dict[str, str]
 ) -> None:

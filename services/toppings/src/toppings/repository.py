@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from operator import attrgetter
 from typing import Protocol
 
 from sqlalchemy import select
@@ -44,10 +45,12 @@ class SqlAlchemyToppingRepository:
 
     def list(self, *, slugs: Collection[str] | None = None) -> list[Topping]:
         """Return the toppings (only those in ``slugs`` if given), sorted by slug."""
-        query = select(Topping).order_by(Topping.slug)
+        query = select(Topping)
         if slugs is not None:
             query = query.where(Topping.slug.in_(slugs))
-        return list(self.session.scalars(query))
+        # Sorted here, character by character: a database's collation may order slugs
+        # otherwise (PostgreSQL's en_US ignores hyphens); the API promises one order.
+        return sorted(self.session.scalars(query), key=attrgetter("slug"))
 
     def get(self, slug: str) -> Topping | None:
         """Return the topping called ``slug``, or None."""

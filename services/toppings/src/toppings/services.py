@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 
 from .models import Topping
 from .repository import SlugTaken, ToppingRepository
+from .validation import slug_errors
 
 __all__ = [
     "SlugTaken",
@@ -30,6 +31,10 @@ def topping_list(*, repo: ToppingRepository, slugs: Collection[str] | None = Non
 
 def topping_get(*, repo: ToppingRepository, slug: str) -> Topping:
     """Return the topping called ``slug``; raise ``ToppingNotFound`` if there is none."""
+    # What is no slug names no topping, and must not reach the database: PostgreSQL
+    # refuses a NUL character in a query.
+    if slug_errors(slug):
+        raise ToppingNotFound(slug)
     topping = repo.get(slug)
     if topping is None:
         raise ToppingNotFound(slug)

@@ -1,23 +1,37 @@
-"""Fixtures for integration tests: the real app on a real, migrated database per test."""
+"""Fixtures for integration tests: the real app on a real, migrated database per test.
+
+Each test runs twice, on SQLite and on PostgreSQL (``backend``). On SQLite its database is
+its own file, a copy of one migrated once per session by the real migrations. On
+PostgreSQL (the server of CUPCAKE_TEST_POSTGRES_URL; skipped without it, a failure in CI)
+the session migrates a database of its own once and puts its rows back as migrated before
+each test; the session drops its databases when it ends.
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from pyramid.router import Router
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, text
 from webtest import TestApp
 
 from toppings import main
-from toppings.migrate import alembic_config, database_migrate
+from toppings.migrate import database_migrate
 from toppings.models import get_engine, get_session_factory
 from toppings.settings import ADMIN_TOKEN, DATABASE_URL, PUBLIC_URL, RESPONSE_VALIDATION
+
+from ..postgres_databases import (
+    PristineCopy,
+    postgres_server_url,
+    schema_empty,
+    throwaway_database,
+    unique_name,
+    url_with_database,
+)
 
 TOKEN = "test-admin-token"
 PUBLIC = "http://toppings.test"
@@ -28,6 +42,22 @@ def _fresh_database_url(tmp_path: Path, name: str) -> str:
     return f"sqlite:///{tmp_path / name}"
 
 
+def _migrate(url: str) -> None:
+    database_migrate(database_url=url)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database the integration tests run on: each one runs on both."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server of the session (CUPCAKE_TEST_POSTGRES_URL), else a skip."""
+    return postgres_server_url()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite file migrated once by the real migrations, copied for each test."""
@@ -36,27 +66,56 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return template
 
 
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_server: str) -> Iterator[PristineCopy]:
+    """A PostgreSQL database of the session, migrated once, its rows kept to be put back."""
+    with throwaway_database(postgres_server, prefix="cupcake_toppings_test") as url:
+        database_migrate(database_url=url)
+        migrated = PristineCopy.keep(url)
+        try:
+            yield migrated
+        finally:
+            migrated.close()
+
+
+@pytest.fixture(scope="session")
+def empty_postgres(postgres_server: str) -> Iterator[str]:
+    """A second PostgreSQL database of the session, for the tests of an unmigrated one."""
+    with throwaway_database(postgres_server, prefix="cupcake_toppings_empty") as url:
+        yield url
+
+
 @pytest.fixture
-def database_url(tmp_path: Path, migrated_template: Path) -> Iterator[str]:
-    """This test's migrated database: its own SQLite file, or ``CUPCAKE_TEST_DATABASE_URL``."""
-    shared = os.environ.get("CUPCAKE_TEST_DATABASE_URL")
-    if not shared:
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of this test's migrated and seeded database, as the migrations left it."""
+    if backend == "sqlite":
         database = tmp_path / "toppings.sqlite3"
-        shutil.copyfile(migrated_template, database)
-        yield f"sqlite:///{database}"
-        return
-    database_migrate(database_url=shared)
-    yield shared
-    command.downgrade(alembic_config(database_url=shared), "base")
+        shutil.copyfile(request.getfixturevalue("migrated_template"), database)
+        return f"sqlite:///{database}"
+    migrated: PristineCopy = request.getfixturevalue("migrated_postgres")
+    migrated.restore(migrate=_migrate)
+    return migrated.url
 
 
 @pytest.fixture
-def unmigrated_database_url(tmp_path: Path, database_url: str) -> str:
-    """A database the migrations have not touched (a fresh SQLite file, or the shared one reset)."""
-    if os.environ.get("CUPCAKE_TEST_DATABASE_URL"):
-        command.downgrade(alembic_config(database_url=database_url), "base")
-        return database_url
-    return _fresh_database_url(tmp_path, "empty.sqlite3")
+def unmigrated_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database the migrations have not touched: a fresh SQLite file, or an emptied
+    PostgreSQL database."""
+    if backend == "sqlite":
+        return _fresh_database_url(tmp_path, "empty.sqlite3")
+    url: str = request.getfixturevalue("empty_postgres")
+    schema_empty(url)
+    return url
+
+
+@pytest.fixture
+def unreachable_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database that cannot be opened: a SQLite file in a folder that does not exist, or a
+    PostgreSQL database that the server does not have."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path}/no/such/folder/toppings.sqlite3"
+    server: str = request.getfixturevalue("postgres_server")
+    return url_with_database(server, unique_name("cupcake_toppings_missing"))
 
 
 def _settings(database_url: str, **overrides: Any) -> dict[str, Any]:
@@ -126,7 +185,7 @@ def admin() -> dict[str, str]:
 @pytest.fixture
 def stored_rows(database_url: str) -> Iterator[Callable[[], list[Row]]]:
     """Read every topping row straight from the database, to prove what was (not) written."""
-    engine = create_engine(database_url)
+    engine = get_engine({DATABASE_URL: database_url})
 
     def read() -> list[Row]:
         with engine.connect() as connection:

@@ -82,6 +82,13 @@ def test_the_picture_of_an_unknown_topping_is_404(testapp: TestApp) -> None:
     assert_problem(testapp.get("/api/v1/toppings/nope/image.svg", status=404), 404)
 
 
+@pytest.mark.parametrize("slug", ["a%00b", "Cherry", "x" * 41])
+@pytest.mark.parametrize("suffix", ["", "/image.svg"])
+def test_what_is_no_slug_names_no_topping(testapp: TestApp, slug: str, suffix: str) -> None:
+    # PostgreSQL refuses a NUL character in a query: such a slug must never get there.
+    assert_problem(testapp.get(f"/api/v1/toppings/{slug}{suffix}", status=404), 404)
+
+
 @pytest.mark.parametrize("path", READS)
 def test_reads_carry_a_strong_etag_of_the_body_and_the_cache_policy(
     testapp: TestApp, path: str

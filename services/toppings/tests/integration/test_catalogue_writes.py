@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from webtest import TestApp
 
 from .conftest import PUBLIC, Row
@@ -91,14 +92,27 @@ def test_delete_answers_204_and_removes_the_topping(
     testapp.get("/api/v1/toppings/flag", status=404)
 
 
+@pytest.mark.parametrize("slug", ["nope", "a%00b", "Cherry"])
 def test_changing_an_unknown_topping_is_404_and_writes_nothing(
-    testapp: TestApp, admin: dict[str, str], stored_rows: Callable[[], list[Row]]
+    testapp: TestApp, admin: dict[str, str], stored_rows: Callable[[], list[Row]], slug: str
 ) -> None:
     before = stored_rows()
     body = {"name": "Ghost", "color": "#000000"}
-    assert_problem(testapp.put_json("/api/v1/toppings/nope", body, headers=admin, status=404), 404)
-    assert_problem(
-        testapp.patch_json("/api/v1/toppings/nope", body, headers=admin, status=404), 404
-    )
-    assert_problem(testapp.delete("/api/v1/toppings/nope", headers=admin, status=404), 404)
+    path = f"/api/v1/toppings/{slug}"
+    assert_problem(testapp.put_json(path, body, headers=admin, status=404), 404)
+    assert_problem(testapp.patch_json(path, body, headers=admin, status=404), 404)
+    assert_problem(testapp.delete(path, headers=admin, status=404), 404)
     assert stored_rows() == before
+
+
+def test_a_new_topping_takes_its_place_in_slug_order(
+    testapp: TestApp, admin: dict[str, str]
+) -> None:
+    for slug in ("chocolate", "choco-mint"):
+        testapp.post_json("/api/v1/toppings", {**GUM, "slug": slug}, headers=admin, status=201)
+
+    slugs = [item["slug"] for item in testapp.get("/api/v1/toppings").json["items"]]
+
+    # Character by character on every database: a collation that skips hyphens (en_US, as
+    # the PostgreSQL test databases have) would put chocolate first.
+    assert slugs == ["cherry", "choco-mint", "chocolate", "flag", "sprinkles"]

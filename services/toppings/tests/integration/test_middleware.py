@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from pyramid.router import Router
 from webtest import TestApp
 
 from toppings import main
@@ -16,37 +19,45 @@ from .conftest import TOKEN, _settings
 SHOP = "https://shop.example"
 
 
-def wrapped_app(
-    database_url: str, tmp_path: Path, *, chaos: bool, origins: tuple[str, ...] = ()
-) -> TestApp:
-    """The production stack: the Pyramid app inside the chassis middleware."""
-    settings = _settings(
-        database_url,
-        **{
-            STATE_DIR: tmp_path,
-            CHAOS_ENABLED: chaos,
-            REQUEST_DEADLINE: 5.0,
-            CORS_ALLOWED_ORIGINS: origins,
-        },
-    )
-    router = main({}, **settings)
-    return TestApp(middleware_wrap(router, router.registry.settings))
+@pytest.fixture
+def wrapped_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., TestApp]]:
+    """Build the production stack: the Pyramid app inside the chassis middleware."""
+    routers: list[Router] = []
+
+    def build(*, chaos: bool, origins: tuple[str, ...] = ()) -> TestApp:
+        settings = _settings(
+            database_url,
+            **{
+                STATE_DIR: tmp_path,
+                CHAOS_ENABLED: chaos,
+                REQUEST_DEADLINE: 5.0,
+                CORS_ALLOWED_ORIGINS: origins,
+            },
+        )
+        routers.append(main({}, **settings))
+        return TestApp(middleware_wrap(routers[-1], routers[-1].registry.settings))
+
+    yield build
+    for router in routers:
+        router.registry["dbengine"].dispose()
 
 
-def test_a_request_whose_caller_has_given_up_is_refused(database_url: str, tmp_path: Path) -> None:
-    app = wrapped_app(database_url, tmp_path, chaos=False)
+def test_a_request_whose_caller_has_given_up_is_refused(
+    wrapped_app: Callable[..., TestApp],
+) -> None:
+    app = wrapped_app(chaos=False)
     answer = app.get("/api/v1/toppings", headers={"Request-Deadline-Ms": "0"}, status=504)
     assert answer.content_type == "application/problem+json"
     assert app.get("/api/v1/toppings", headers={"Request-Deadline-Ms": "800"}).status_int == 200
 
 
-def test_chaos_control_is_absent_unless_enabled(database_url: str, tmp_path: Path) -> None:
-    app = wrapped_app(database_url, tmp_path, chaos=False)
+def test_chaos_control_is_absent_unless_enabled(wrapped_app: Callable[..., TestApp]) -> None:
+    app = wrapped_app(chaos=False)
     app.get("/_chaos", headers={"Authorization": f"Bearer {TOKEN}"}, status=404)
 
 
-def test_chaos_down_mode_takes_the_whole_service_down(database_url: str, tmp_path: Path) -> None:
-    app = wrapped_app(database_url, tmp_path, chaos=True)
+def test_chaos_down_mode_takes_the_whole_service_down(wrapped_app: Callable[..., TestApp]) -> None:
+    app = wrapped_app(chaos=True)
     admin = {"Authorization": f"Bearer {TOKEN}"}
     app.put_json("/_chaos", {"down": True}, headers=admin)
     assert app.get("/healthz", status=503).headers["Retry-After"] == "1"
@@ -65,8 +76,8 @@ def preflight(app: TestApp, origin: str, status: int) -> Any:
     return app.options("/api/v1/toppings/cherry", headers=headers, status=status)
 
 
-def test_a_preflight_from_a_listed_origin_is_allowed(database_url: str, tmp_path: Path) -> None:
-    app = wrapped_app(database_url, tmp_path, chaos=False, origins=(SHOP,))
+def test_a_preflight_from_a_listed_origin_is_allowed(wrapped_app: Callable[..., TestApp]) -> None:
+    app = wrapped_app(chaos=False, origins=(SHOP,))
 
     answer = preflight(app, SHOP, 204)
     read = app.get("/api/v1/toppings", headers={"Origin": SHOP})
@@ -77,8 +88,8 @@ def test_a_preflight_from_a_listed_origin_is_allowed(database_url: str, tmp_path
     assert read.headers["Access-Control-Allow-Origin"] == SHOP
 
 
-def test_a_preflight_from_another_origin_is_refused(database_url: str, tmp_path: Path) -> None:
-    app = wrapped_app(database_url, tmp_path, chaos=False, origins=(SHOP,))
+def test_a_preflight_from_another_origin_is_refused(wrapped_app: Callable[..., TestApp]) -> None:
+    app = wrapped_app(chaos=False, origins=(SHOP,))
 
     answer = preflight(app, "https://evil.example", 403)
 
@@ -86,8 +97,8 @@ def test_a_preflight_from_another_origin_is_refused(database_url: str, tmp_path:
     assert "Access-Control-Allow-Origin" not in answer.headers
 
 
-def test_by_default_no_origin_is_allowed(database_url: str, tmp_path: Path) -> None:
-    app = wrapped_app(database_url, tmp_path, chaos=False)
+def test_by_default_no_origin_is_allowed(wrapped_app: Callable[..., TestApp]) -> None:
+    app = wrapped_app(chaos=False)
 
     answer = app.options(
         "/api/v1/toppings",

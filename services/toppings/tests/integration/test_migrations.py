@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from toppings.migrate import alembic_config, database_revisions, main, migration_heads
+from toppings.models import get_engine
+from toppings.settings import DATABASE_URL
 
 
 def _slugs(url: str) -> list[str]:
-    engine = create_engine(url)
+    engine = get_engine({DATABASE_URL: url})
     try:
         with engine.connect() as connection:
             return list(connection.scalars(text("SELECT slug FROM toppings ORDER BY slug")))
@@ -26,7 +27,7 @@ def test_the_newest_revision_is_the_catalogue_version() -> None:
 
 
 def test_migrations_create_the_table_with_a_unique_slug(database_url: str) -> None:
-    engine = create_engine(database_url)
+    engine = get_engine({DATABASE_URL: database_url})
     try:
         inspector = inspect(engine)
         columns = {column["name"] for column in inspector.get_columns("toppings")}
@@ -48,7 +49,7 @@ def test_migrations_give_the_catalogue_one_random_version(tmp_path: Path) -> Non
     for name in ("a.sqlite3", "b.sqlite3"):
         url = f"sqlite:///{tmp_path / name}"
         command.upgrade(alembic_config(database_url=url), "head")
-        engine = create_engine(url)
+        engine = get_engine({DATABASE_URL: url})
         try:
             with engine.connect() as connection:
                 versions += list(connection.scalars(text("SELECT version FROM catalogue_version")))
@@ -67,9 +68,6 @@ def test_downgrading_the_seed_leaves_an_empty_table_and_upgrading_refills_it(
     assert _slugs(database_url) == ["cherry", "flag", "sprinkles"]
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("CUPCAKE_TEST_DATABASE_URL")), reason="creates its own SQLite file"
-)
 def test_the_console_script_migrates_the_database_of_the_environment(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -82,14 +80,8 @@ def test_the_console_script_migrates_the_database_of_the_environment(
     assert _slugs(f"sqlite:///{database}") == ["cherry", "flag", "sprinkles"]
 
 
-@pytest.mark.skipif(
-    bool(os.environ.get("CUPCAKE_TEST_DATABASE_URL")), reason="checks SQLite settings"
-)
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(database_url: str) -> None:
-    from toppings.models import get_engine
-    from toppings.settings import DATABASE_URL
-
-    engine = get_engine({DATABASE_URL: database_url})
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
+    engine = get_engine({DATABASE_URL: f"sqlite:///{tmp_path / 'toppings.sqlite3'}"})
     try:
         with engine.connect() as connection:
             assert connection.scalar(text("PRAGMA journal_mode")) == "wal"

@@ -215,10 +215,15 @@ class CupcakePage(Schema):
     previous: str | None
 
 
+# Far more pages than any gallery fills, and an offset far inside a 64-bit integer: a larger
+# one would fail in the database (PostgreSQL's and SQLite's integers), not be a 422.
+GALLERY_PAGE_MAX = 1_000_000
+
+
 class GalleryQuery(Schema):
     """Which page of the gallery."""
 
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=GALLERY_PAGE_MAX)
     page_size: int = Field(default=12, ge=1, le=50)
 
 

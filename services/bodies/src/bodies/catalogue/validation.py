@@ -16,6 +16,11 @@ SLUG_MESSAGE = "must be lowercase letters and digits, joined by single hyphens"
 COLOR_MESSAGE = "must be a colour written #rrggbb"
 
 
+def is_slug(text: str) -> bool:
+    """Tell whether ``text`` is a well-formed slug, as every body's slug is."""
+    return len(text) <= SLUG_MAX_LENGTH and re.fullmatch(SLUG_PATTERN, text) is not None
+
+
 def control_characters_in(text: str, *, allowed: str = "") -> list[str]:
     """Return the control characters (Unicode Cc) of ``text`` that are not in ``allowed``."""
     return [ch for ch in text if unicodedata.category(ch) == "Cc" and ch not in allowed]

@@ -3,7 +3,7 @@
 from alembic import context
 
 from toppings.models import Base, get_engine
-from toppings.settings import DATABASE_URL, load_settings
+from toppings.settings import DATABASE_URL, load_settings, sqlalchemy_url
 
 config = context.config
 # ``toppings-migrate`` and the tests set the URL; the alembic CLI falls back to the settings.
@@ -12,7 +12,7 @@ url = config.get_main_option(DATABASE_URL) or load_settings()[DATABASE_URL]
 
 def run_migrations_offline() -> None:
     """Write the SQL for the migrations instead of running it."""
-    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True)
+    context.configure(url=sqlalchemy_url(url), target_metadata=Base.metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 

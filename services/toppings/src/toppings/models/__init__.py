@@ -17,7 +17,7 @@ from pyramid.request import Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..settings import DATABASE_URL
+from ..settings import DATABASE_URL, sqlalchemy_url
 from .catalogue_version import CatalogueVersion, catalogue_version_bump, catalogue_version_read
 from .meta import Base
 from .topping import Topping
@@ -43,8 +43,8 @@ def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def get_engine(settings: Mapping[str, Any]) -> Engine:
-    """Create the engine for ``settings['sqlalchemy.url']``."""
-    engine = create_engine(settings[DATABASE_URL])
+    """Create the engine for ``settings['sqlalchemy.url']`` (PostgreSQL through psycopg 3)."""
+    engine = create_engine(sqlalchemy_url(settings[DATABASE_URL]))
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
     return engine

@@ -11,7 +11,7 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 from pyramid_openapi3.exceptions import RequestValidationError, ResponseValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from ..logs import request_path
 from ..openapi_errors import describe, request_errors_response
@@ -117,9 +117,16 @@ def slug_taken_view(exc: SlugTaken, request: Request) -> Response:
     )
 
 
-@exception_view_config(OperationalError)
-def database_unavailable_view(exc: OperationalError, request: Request) -> Response:
-    """503 with ``Retry-After`` when the database cannot answer (down, locked, not migrated)."""
+@exception_view_config(DBAPIError)
+def database_unavailable_view(exc: DBAPIError, request: Request) -> Response:
+    """503 with ``Retry-After`` when the database cannot answer (down, locked, not migrated).
+
+    Any driver's error counts (SQLite's missing table is an ``OperationalError``,
+    PostgreSQL's a ``ProgrammingError``), except the database refusing the data itself:
+    input is checked before it gets there, so those are the service's own bugs (500).
+    """
+    if isinstance(exc, IntegrityError | DataError):
+        return unexpected_error_view(exc, request)
     log.error("database unavailable on %s %s: %s", request.method, request_path(request), exc.orig)
     return problem_response(
         status=503,
