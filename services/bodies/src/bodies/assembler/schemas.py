@@ -127,9 +127,9 @@ class Composition(Composed):
 class CompositionQuery(Schema):
     """The parts chosen so far; an empty value is the same as none."""
 
-    body: Slug | None = None
-    frosting: Slug | None = None
-    topping: Slug | None = None
+    body: Slug | Literal[""] | None = None
+    frosting: Slug | Literal[""] | None = None
+    topping: Slug | Literal[""] | None = None
 
     @field_validator("body", "frosting", "topping", mode="before")
     @classmethod
@@ -215,10 +215,14 @@ class CupcakePage(Schema):
     previous: str | None
 
 
+GALLERY_PAGE_MAX = 1_000_000
+
+
 class GalleryQuery(Schema):
     """Which page of the gallery."""
 
-    page: int = Field(default=1, ge=1)
+    # Bounded, so that the page's offset fits the database's integers.
+    page: int = Field(default=1, ge=1, le=GALLERY_PAGE_MAX)
     page_size: int = Field(default=12, ge=1, le=50)
 
 

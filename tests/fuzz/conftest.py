@@ -1,0 +1,92 @@
+"""The fuzz lab: each service's real app on a fresh migrated database, its peers real apps
+in-process, and schemathesis schemas of each service's own OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import schemathesis
+from django.test import override_settings
+
+from tests.inprocess import (
+    BODIES_URL,
+    FROSTINGS_URL,
+    TOKEN,
+    TOPPINGS_URL,
+    HostRoutingTransport,
+    bodies_build,
+    frostings_build,
+    toppings_build,
+)
+
+from .lab import FuzzLab
+from .settings import fuzz_config, fuzz_seed
+
+OPENAPI_PATH = "/api/v1/openapi.json"
+BASE_URLS = {"bodies": BODIES_URL, "frostings": FROSTINGS_URL, "toppings": TOPPINGS_URL}
+REQUESTS = pytest.StashKey[FuzzLab]()
+
+
+@pytest.fixture(scope="session")
+def fuzz_lab(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[FuzzLab]:
+    """The three services, each fuzzed on its own fresh database; the peers they call are
+    real apps too (frostings and toppings on databases of their own, left as seeded)."""
+    state = tmp_path_factory.mktemp("fuzz")
+    peer_toppings = toppings_build(database_file=state / "peer-toppings.sqlite3")
+    bodies = bodies_build(state_dir=state)
+    peer_frostings = frostings_build(
+        database_file=state / "peer-frostings.sqlite3",
+        peers=HostRoutingTransport({"bodies.test": bodies, "toppings.test": peer_toppings}),
+    )
+    peers = HostRoutingTransport(
+        {"bodies.test": bodies, "frostings.test": peer_frostings, "toppings.test": peer_toppings}
+    )
+    lab = FuzzLab(
+        apps={
+            "bodies": bodies,
+            "frostings": frostings_build(database_file=state / "frostings.sqlite3", peers=peers),
+            "toppings": toppings_build(database_file=state / "toppings.sqlite3"),
+        }
+    )
+    request.config.stash[REQUESTS] = lab
+    # The assembler in bodies reaches its peers through the same in-process transport.
+    with override_settings(
+        FROSTINGS_URL=FROSTINGS_URL, TOPPINGS_URL=TOPPINGS_URL, UPSTREAM_TRANSPORT=peers
+    ):
+        yield lab
+
+
+def security_schemes(lab: FuzzLab, service: str) -> list[str]:
+    """The names of the security schemes the service's document declares."""
+    app = lab.apps[service]
+    transport = httpx.WSGITransport(app=app)
+    with httpx.Client(transport=transport, base_url=BASE_URLS[service]) as client:
+        document = client.get(OPENAPI_PATH).json()
+    return list(document.get("components", {}).get("securitySchemes", {}))
+
+
+def fuzz_schema(lab: FuzzLab, service: str, *, with_token: bool) -> schemathesis.BaseSchema:
+    """The schemathesis schema of ``service``'s own document, calling its counted app,
+    sending the admin token for every scheme the document declares, or no token at all."""
+    bearer = {name: TOKEN for name in security_schemes(lab, service)} if with_token else {}
+    config = fuzz_config(base_url=BASE_URLS[service], bearer=bearer)
+    return schemathesis.openapi.from_wsgi(OPENAPI_PATH, lab.fuzzed(service), config=config)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Say which seed the fuzzer runs with, so that a failure can be replayed."""
+    seed = fuzz_seed()
+    return f"fuzz seed: {seed if seed is not None else 'random'} (FUZZ_SEED)"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print how many requests the fuzzer sent each service."""
+    lab = terminalreporter.config.stash.get(REQUESTS, None)
+    if lab is None:
+        return
+    counts = ", ".join(f"{name} {lab.requests[name]}" for name in sorted(lab.apps))
+    terminalreporter.write_line(f"fuzz requests per service: {counts}")
