@@ -189,7 +189,14 @@ def test_an_empty_choice_is_documented_as_none(
 
 @pytest.mark.parametrize(
     ("key", "valid"),
-    [("k-1", True), ("~ !", True), ("x" * 255, True), ("", False), ("x" * 256, False), ("é", False)],
+    [
+        ("k-1", True),
+        ("~ !", True),
+        ("x" * 255, True),
+        ("", False),
+        ("x" * 256, False),
+        ("é", False),
+    ],
 )
 def test_the_idempotency_key_is_documented_as_it_is_checked(
     openapi_document: dict[str, Any], key: str, valid: bool
