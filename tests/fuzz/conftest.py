@@ -3,7 +3,9 @@ in-process, and schemathesis schemas of each service's own OpenAPI document."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -60,20 +62,39 @@ def fuzz_lab(
         yield lab
 
 
-def security_schemes(lab: FuzzLab, service: str) -> list[str]:
-    """The names of the security schemes the service's document declares."""
-    app = lab.apps[service]
-    transport = httpx.WSGITransport(app=app)
+def openapi_document(lab: FuzzLab, service: str) -> dict[str, Any]:
+    """The OpenAPI document the service serves."""
+    transport = httpx.WSGITransport(app=lab.apps[service])
     with httpx.Client(transport=transport, base_url=BASE_URLS[service]) as client:
-        document = client.get(OPENAPI_PATH).json()
-    return list(document.get("components", {}).get("securitySchemes", {}))
+        document: dict[str, Any] = client.get(OPENAPI_PATH).json()
+    return document
+
+
+def referenced_parameters(document: dict[str, Any]) -> set[str]:
+    """The parameters (``path.slug``, ``query.slug``, ...) whose schema holds a ``$ref``."""
+    parameters = []
+    for item in document["paths"].values():
+        parameters += item.get("parameters", [])
+        for operation in item.values():
+            if isinstance(operation, dict):
+                parameters += operation.get("parameters", [])
+    return {
+        f"{parameter['in']}.{parameter['name']}"
+        for parameter in parameters
+        if "$ref" in json.dumps(parameter.get("schema", {}))
+    }
 
 
 def fuzz_schema(lab: FuzzLab, service: str, *, with_token: bool) -> schemathesis.BaseSchema:
     """The schemathesis schema of ``service``'s own document, calling its counted app,
     sending the admin token for every scheme the document declares, or no token at all."""
-    bearer = {name: TOKEN for name in security_schemes(lab, service)} if with_token else {}
-    config = fuzz_config(base_url=BASE_URLS[service], bearer=bearer)
+    document = openapi_document(lab, service)
+    schemes = document.get("components", {}).get("securitySchemes", {})
+    config = fuzz_config(
+        base_url=BASE_URLS[service],
+        bearer={name: TOKEN for name in schemes} if with_token else {},
+        referenced_parameters=referenced_parameters(document),
+    )
     return schemathesis.openapi.from_wsgi(OPENAPI_PATH, lab.fuzzed(service), config=config)
 
 

@@ -11,12 +11,47 @@ from typing import Any
 
 import schemathesis
 
+from tests.catalogue import BODIES, FROSTINGS, TOPPINGS
+
 DEFAULT_SEED = 20260611
 # Examples per operation and phase: what keeps the whole suite within its time budget.
-MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
+MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "15"))
 # Steps of one stateful scenario, and scenarios per service.
 STATEFUL_STEPS = 8
 STATEFUL_SCENARIOS = int(os.environ.get("FUZZ_STATEFUL_SCENARIOS", "15"))
+
+
+# How often a slug the fuzzer sends is one of the seeded catalogue's, rather than made up:
+# real slugs reach past "not found" to the rules (sprinkles on neon blue, ...).
+CATALOGUE_SLUG_SHARE = 0.5
+# Where a slug goes, by schemathesis' parameter name, and which layer's slugs fit there.
+SLUG_PLACES = {
+    "path.slug": "catalogue",
+    "query.slug": "toppings",
+    "query.body": "bodies",
+    "query.frosting": "frostings",
+    "query.topping": "toppings",
+    "body.slug": "catalogue",
+    "body.body": "bodies",
+    "body.frosting": "frostings",
+    "body.topping": "toppings",
+    "body.bodies[*]": "bodies",
+    "body.toppings[*]": "toppings",
+}
+
+
+def catalogue_dictionaries(*, skipped: set[str]) -> dict[str, Any]:
+    """The seeded catalogue's slugs, as schemathesis dictionaries, and where to use them
+    (but in the ``skipped`` places)."""
+    layers = {"bodies": BODIES, "frostings": FROSTINGS, "toppings": TOPPINGS}
+    words = {name: {"values": list(slugs)} for name, slugs in layers.items()}
+    words["catalogue"] = {"values": sorted({slug for slugs in layers.values() for slug in slugs})}
+    places = {
+        place: {"dictionary": words_name, "probability": CATALOGUE_SLUG_SHARE}
+        for place, words_name in SLUG_PLACES.items()
+        if place not in skipped
+    }
+    return {"dictionaries": words, "parameters": places}
 
 
 def fuzz_seed() -> int | None:
@@ -27,11 +62,16 @@ def fuzz_seed() -> int | None:
     return int(raw) if raw else DEFAULT_SEED
 
 
-def fuzz_config(*, base_url: str, bearer: dict[str, str]) -> schemathesis.Config:
+def fuzz_config(
+    *, base_url: str, bearer: dict[str, str], referenced_parameters: set[str]
+) -> schemathesis.Config:
     """The configuration of one fuzz run of a service at ``base_url``: every phase, positive
     and negative cases, bounded examples; ``bearer`` maps the document's security scheme
-    names to the token to send (empty: no token at all)."""
+    names to the token to send (empty: no token at all). Catalogue slugs are not put in
+    the ``referenced_parameters`` (``path.slug``, ...), whose schema is a ``$ref``: schemathesis
+    4.32 fails to check dictionary entries against those."""
     data: dict[str, Any] = {
+        **catalogue_dictionaries(skipped=referenced_parameters),
         "base-url": base_url,
         "generation": {
             "mode": "all",
