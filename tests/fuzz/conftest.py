@@ -18,6 +18,7 @@ from tests.inprocess import (
     TOKEN,
     TOPPINGS_URL,
     HostRoutingTransport,
+    WsgiApp,
     bodies_build,
     frostings_build,
     toppings_build,
@@ -31,15 +32,31 @@ BASE_URLS = {"bodies": BODIES_URL, "frostings": FROSTINGS_URL, "toppings": TOPPI
 REQUESTS = pytest.StashKey[FuzzLab]()
 
 
+def toppings_served(app: WsgiApp) -> WsgiApp:
+    """The toppings app as granian serves it: inside the chassis' deadline middleware."""
+    from toppings.middleware import middleware_wrap
+
+    served: WsgiApp = middleware_wrap(app, app.registry.settings)
+    return served
+
+
+def bodies_served(app: WsgiApp) -> WsgiApp:
+    """The bodies app as granian serves it: inside the front door's deadline middleware."""
+    from bodies.config.wsgi import chassis_wrap
+
+    return chassis_wrap(app)
+
+
 @pytest.fixture(scope="session")
 def fuzz_lab(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[FuzzLab]:
-    """The three services, each fuzzed on its own fresh database; the peers they call are
-    real apps too (frostings and toppings on databases of their own, left as seeded)."""
+    """The three services as they are served (in the chassis' middleware), each fuzzed on
+    its own fresh database; the peers they call are real apps too (frostings and toppings
+    on databases of their own, left as seeded)."""
     state = tmp_path_factory.mktemp("fuzz")
-    peer_toppings = toppings_build(database_file=state / "peer-toppings.sqlite3")
-    bodies = bodies_build(state_dir=state)
+    peer_toppings = toppings_served(toppings_build(database_file=state / "peer-toppings.sqlite3"))
+    bodies = bodies_served(bodies_build(state_dir=state))
     peer_frostings = frostings_build(
         database_file=state / "peer-frostings.sqlite3",
         peers=HostRoutingTransport({"bodies.test": bodies, "toppings.test": peer_toppings}),
@@ -51,7 +68,7 @@ def fuzz_lab(
         apps={
             "bodies": bodies,
             "frostings": frostings_build(database_file=state / "frostings.sqlite3", peers=peers),
-            "toppings": toppings_build(database_file=state / "toppings.sqlite3"),
+            "toppings": toppings_served(toppings_build(database_file=state / "toppings.sqlite3")),
         }
     )
     request.config.stash[REQUESTS] = lab
@@ -105,9 +122,13 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print how many requests the fuzzer sent each service."""
+    """Print how many requests the fuzzer sent each service, and how many stored items
+    were checked against the rules."""
     lab = terminalreporter.config.stash.get(REQUESTS, None)
     if lab is None:
         return
     counts = ", ".join(f"{name} {lab.requests[name]}" for name in sorted(lab.apps))
     terminalreporter.write_line(f"fuzz requests per service: {counts}")
+    if lab.checked:
+        checked = ", ".join(f"{count} {kind}" for kind, count in sorted(lab.checked.items()))
+        terminalreporter.write_line(f"checked against the rules after fuzzing: {checked}")

@@ -33,10 +33,12 @@ def counted(app: WsgiApp, *, name: str, counter: Counter[str]) -> WsgiApp:
 
 @dataclass
 class FuzzLab:
-    """The apps the fuzzer calls (counted), and how many requests each got from it."""
+    """The apps the fuzzer calls (counted), how many requests each got from it, and how
+    many stored items were read back and checked against the rules afterwards."""
 
     apps: dict[str, WsgiApp]
     requests: Counter[str] = field(default_factory=Counter)
+    checked: Counter[str] = field(default_factory=Counter)
 
     def fuzzed(self, name: str) -> WsgiApp:
         """The app of service ``name`` as the fuzzer calls it: its requests are counted."""

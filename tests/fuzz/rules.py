@@ -18,9 +18,14 @@ def read_json(app: WsgiApp, base_url: str, path: str) -> Any:
     return answer.json()
 
 
-def frostings_breaking_the_rules(frostings: WsgiApp, base_url: str) -> list[dict[str, Any]]:
-    """Every stored frosting whose pairings break DESIGN.md's invariants."""
+def stored_frostings(frostings: WsgiApp, base_url: str) -> list[dict[str, Any]]:
+    """Every frosting the service holds."""
     items: list[dict[str, Any]] = read_json(frostings, base_url, "/api/v1/frostings")["items"]
+    return items
+
+
+def frostings_breaking_the_rules(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The frostings of ``items`` whose pairings break DESIGN.md's invariants."""
     return [
         item
         for item in items
@@ -40,11 +45,11 @@ def gallery(bodies: WsgiApp, base_url: str) -> list[dict[str, Any]]:
         page += 1
 
 
-def cupcakes_breaking_the_rules(bodies: WsgiApp, base_url: str) -> list[dict[str, Any]]:
-    """Every baked cupcake that the seeded pairing table or the invariants forbid (the
-    frostings the bodies fuzz bakes with keeps its seeded pairings)."""
+def cupcakes_breaking_the_rules(cupcakes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The cupcakes of ``cupcakes`` that the seeded pairing table or the invariants forbid
+    (the frostings the bodies fuzz bakes with keeps its seeded pairings)."""
     broken = []
-    for cupcake in gallery(bodies, base_url):
+    for cupcake in cupcakes:
         parts = (cupcake["body"]["slug"], cupcake["frosting"]["slug"], cupcake["topping"]["slug"])
         if not (invariants_hold(*parts) and pairing_table_allows(*parts)):
             broken.append(cupcake)
