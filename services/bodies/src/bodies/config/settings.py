@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "bodies.core.request_log.RequestLogMiddleware",
     "bodies.core.problem_middleware.ProblemMiddleware",
+    "bodies.core.content_length.ContentLengthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
