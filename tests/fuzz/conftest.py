@@ -1,21 +1,15 @@
-"""The fuzz lab: each service's real app on a fresh migrated database, its peers real apps
-in-process, and schemathesis schemas of each service's own OpenAPI document."""
+"""The fuzz lab: each service's real app as it is served, on a fresh migrated database,
+its peers real apps in-process; and the figures of the run in pytest's summary."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from typing import Any
 
-import httpx
 import pytest
-import schemathesis
 from django.test import override_settings
 
 from tests.inprocess import (
-    BODIES_URL,
     FROSTINGS_URL,
-    TOKEN,
     TOPPINGS_URL,
     HostRoutingTransport,
     WsgiApp,
@@ -25,10 +19,8 @@ from tests.inprocess import (
 )
 
 from .lab import FuzzLab
-from .settings import fuzz_config, fuzz_seed
+from .settings import fuzz_seed
 
-OPENAPI_PATH = "/api/v1/openapi.json"
-BASE_URLS = {"bodies": BODIES_URL, "frostings": FROSTINGS_URL, "toppings": TOPPINGS_URL}
 REQUESTS = pytest.StashKey[FuzzLab]()
 
 
@@ -79,56 +71,14 @@ def fuzz_lab(
         yield lab
 
 
-def openapi_document(lab: FuzzLab, service: str) -> dict[str, Any]:
-    """The OpenAPI document the service serves."""
-    transport = httpx.WSGITransport(app=lab.apps[service])
-    with httpx.Client(transport=transport, base_url=BASE_URLS[service]) as client:
-        document: dict[str, Any] = client.get(OPENAPI_PATH).json()
-    return document
-
-
-def referenced_parameters(document: dict[str, Any]) -> set[str]:
-    """The parameters (``path.slug``, ``query.slug``, ...) whose schema holds a ``$ref``."""
-    parameters = []
-    for item in document["paths"].values():
-        parameters += item.get("parameters", [])
-        for operation in item.values():
-            if isinstance(operation, dict):
-                parameters += operation.get("parameters", [])
-    return {
-        f"{parameter['in']}.{parameter['name']}"
-        for parameter in parameters
-        if "$ref" in json.dumps(parameter.get("schema", {}))
-    }
-
-
-def fuzz_schema(lab: FuzzLab, service: str, *, with_token: bool) -> schemathesis.BaseSchema:
-    """The schemathesis schema of ``service``'s own document, calling its counted app,
-    sending the admin token for every scheme the document declares, or no token at all."""
-    document = openapi_document(lab, service)
-    schemes = document.get("components", {}).get("securitySchemes", {})
-    config = fuzz_config(
-        base_url=BASE_URLS[service],
-        bearer={name: TOKEN for name in schemes} if with_token else {},
-        referenced_parameters=referenced_parameters(document),
-    )
-    return schemathesis.openapi.from_wsgi(OPENAPI_PATH, lab.fuzzed(service), config=config)
-
-
-def pytest_report_header(config: pytest.Config) -> str:
-    """Say which seed the fuzzer runs with, so that a failure can be replayed."""
-    seed = fuzz_seed()
-    return f"fuzz seed: {seed if seed is not None else 'random'} (FUZZ_SEED)"
-
-
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print how many requests the fuzzer sent each service, and how many stored items
-    were checked against the rules."""
+    """Print how many requests the fuzzer sent each service (and the seed that replays
+    them), and how many stored items were checked against the rules."""
     lab = terminalreporter.config.stash.get(REQUESTS, None)
     if lab is None:
         return
     counts = ", ".join(f"{name} {lab.requests[name]}" for name in sorted(lab.apps))
-    terminalreporter.write_line(f"fuzz requests per service: {counts}")
+    terminalreporter.write_line(f"fuzz requests per service: {counts} (FUZZ_SEED={fuzz_seed()})")
     if lab.checked:
         checked = ", ".join(f"{count} {kind}" for kind, count in sorted(lab.checked.items()))
         terminalreporter.write_line(f"checked against the rules after fuzzing: {checked}")

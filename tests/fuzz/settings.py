@@ -6,7 +6,9 @@ number) explores other inputs while developing.
 
 from __future__ import annotations
 
+import functools
 import os
+import random
 from typing import Any
 
 import schemathesis
@@ -16,10 +18,8 @@ from tests.catalogue import BODIES, FROSTINGS, TOPPINGS
 DEFAULT_SEED = 20260611
 # Examples per operation and phase: what keeps the whole suite within its time budget.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "15"))
-# Steps of one stateful scenario, and scenarios per service.
+# Steps of one stateful scenario (a sequence of linked calls).
 STATEFUL_STEPS = 8
-STATEFUL_SCENARIOS = int(os.environ.get("FUZZ_STATEFUL_SCENARIOS", "15"))
-
 
 # How often a slug the fuzzer sends is one of the seeded catalogue's, rather than made up:
 # real slugs reach past "not found" to the rules (sprinkles on neon blue, ...).
@@ -54,11 +54,13 @@ def catalogue_dictionaries(*, skipped: set[str]) -> dict[str, Any]:
     return {"dictionaries": words, "parameters": places}
 
 
-def fuzz_seed() -> int | None:
-    """The seed of this run: fixed unless ``FUZZ_SEED`` says otherwise (``random``: none)."""
+@functools.cache
+def fuzz_seed() -> int:
+    """The seed of this run: fixed unless ``FUZZ_SEED`` gives one (``random``: a new one,
+    drawn once per run and printed, so that a failure can be replayed)."""
     raw = os.environ.get("FUZZ_SEED", "")
     if raw == "random":
-        return None
+        return random.randrange(2**32)
     return int(raw) if raw else DEFAULT_SEED
 
 
@@ -96,7 +98,5 @@ def fuzz_config(
     }
     if bearer:
         data["auth"] = {"openapi": {name: {"bearer": token} for name, token in bearer.items()}}
-    seed = fuzz_seed()
-    if seed is not None:
-        data["seed"] = seed
+    data["seed"] = fuzz_seed()
     return schemathesis.Config.from_dict(data)

@@ -3,10 +3,10 @@ with its own OpenAPI document; its peers are the real frostings and toppings app
 
 from __future__ import annotations
 
-from .conftest import BASE_URLS, fuzz_schema
 from .lab import FuzzLab
 from .rules import cupcakes_breaking_the_rules, gallery
 from .runner import fuzz_run
+from .schemas import BASE_URLS, fuzz_schema
 
 SERVICE = "bodies"
 

@@ -3,10 +3,10 @@ document; its peers are the real bodies and toppings apps."""
 
 from __future__ import annotations
 
-from .conftest import BASE_URLS, fuzz_schema
 from .lab import FuzzLab
 from .rules import frostings_breaking_the_rules, stored_frostings
 from .runner import fuzz_run
+from .schemas import BASE_URLS, fuzz_schema
 
 SERVICE = "frostings"
 

@@ -9,8 +9,8 @@ import pytest
 
 from tests.inprocess import TOKEN
 
-from .conftest import BASE_URLS
 from .lab import FuzzLab
+from .schemas import BASE_URLS
 
 ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 COLLECTIONS = {name: f"/api/v1/{name}" for name in BASE_URLS}

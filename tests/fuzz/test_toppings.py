@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .conftest import fuzz_schema
 from .lab import FuzzLab
 from .runner import fuzz_run
+from .schemas import fuzz_schema
 
 SERVICE = "toppings"
 
