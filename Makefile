@@ -12,7 +12,7 @@ PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
 .PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
-	test-chassis unit-bench test-contract test-e2e test-failure test-browser test-deploy test-crash bench screenshots clean
+	test-chassis unit-bench test-contract test-fuzz test-e2e test-failure test-browser test-deploy test-crash bench screenshots clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,7 +44,7 @@ install: $(VENV)/.synced ## install everything (done by the other targets when n
 up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops it)
 	$(BIN)/cupcake-lab up --chaos
 
-test: lint test-chassis test-services unit-launcher unit-bench test-contract test-e2e test-failure test-hosts test-browser test-deploy ## every test suite
+test: lint test-chassis test-services unit-launcher unit-bench test-contract test-fuzz test-e2e test-failure test-hosts test-browser test-deploy ## every test suite
 	@echo "make test: all suites passed"
 
 lint: install ## ruff and mypy
@@ -72,6 +72,9 @@ unit-bench: install ## the benchmark harness's unit tests (wrk's report, the Loc
 
 test-contract: install ## cross-service contract tests (peers run in-process)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/contract
+
+test-fuzz: install ## schemathesis against each service's own OpenAPI document (in-process; FUZZ_SEED=random explores)
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/fuzz
 
 test-e2e: install ## end-to-end tests against a real lab started by the launcher
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/e2e

@@ -7,7 +7,7 @@ import itertools
 import pytest
 from flask.testing import FlaskClient
 
-from tests.catalogue import BODIES, FROSTINGS, PAIRINGS, TOPPINGS
+from tests.catalogue import BODIES, FROSTINGS, PAIRINGS, TOPPINGS, invariants_hold
 
 
 def allowed_combinations(frostings: FlaskClient) -> set[tuple[str, str, str]]:
@@ -18,13 +18,6 @@ def allowed_combinations(frostings: FlaskClient) -> set[tuple[str, str, str]]:
             for topping in frosting["toppings"]:
                 allowed.add((body, frosting["slug"], topping))
     return allowed
-
-
-def invariants_hold(body: str, frosting: str, topping: str) -> bool:
-    """DESIGN.md's two invariants for one combination."""
-    no_neon_on_carrot = not (body == "carrot-cake" and frosting == "neon-blue")
-    sprinkles_on_plain = topping != "sprinkles" or frosting in ("vanilla", "chocolate")
-    return no_neon_on_carrot and sprinkles_on_plain
 
 
 @pytest.mark.parametrize(

@@ -82,6 +82,7 @@ CALLS = [
     Call("GET", "/api/v1/cupcakes", 200),
     Call("GET", "/api/v1/cupcakes?page=2&page_size=1", 200),
     Call("GET", "/api/v1/cupcakes?page=0", 422),
+    Call("GET", "/api/v1/cupcakes?page=200659429252949103687499776", 422),
     Call("GET", "/api/v1/cupcakes?sort=name", 400),
     Call("GET", "/api/v1/cupcakes/not-a-uuid", 404),
     Call("GET", "/api/v1/cupcakes/6f0c1e8e-4b8a-4a43-9a57-0e4e3f1d2c3b", 404),
@@ -173,6 +174,37 @@ def test_the_document_describes_every_endpoint(openapi_document: dict[str, Any])
         ("GET", "/api/v1/lab/chaos"),
         ("PUT", "/api/v1/lab/chaos/{service}"),
     }
+
+
+@pytest.mark.parametrize("name", ["body", "frosting", "topping"])
+def test_an_empty_choice_is_documented_as_none(
+    client: Client, fake_peers: FakePeers, openapi_document: dict[str, Any], name: str
+) -> None:
+    parameters = openapi_document["paths"]["/api/v1/cupcake"]["get"]["parameters"]
+    (parameter,) = [parameter for parameter in parameters if parameter["name"] == name]
+
+    assert OAS31Validator(parameter["schema"]).is_valid("")
+    assert client.get(f"/api/v1/cupcake?{name}=").json()[name] is None
+
+
+@pytest.mark.parametrize(
+    ("key", "valid"),
+    [
+        ("k-1", True),
+        ("~ !", True),
+        ("x" * 255, True),
+        ("", False),
+        ("x" * 256, False),
+        ("é", False),
+    ],
+)
+def test_the_idempotency_key_is_documented_as_it_is_checked(
+    openapi_document: dict[str, Any], key: str, valid: bool
+) -> None:
+    (parameter,) = openapi_document["paths"]["/api/v1/cupcakes"]["post"]["parameters"]
+    assert parameter["name"] == "Idempotency-Key"
+
+    assert OAS31Validator(parameter["schema"]).is_valid(key) is valid
 
 
 @pytest.mark.parametrize("call", CALLS, ids=str)

@@ -40,7 +40,19 @@ def json_object_read() -> dict[str, Any]:
         raise HTTPError(400, detail="the request body is not valid JSON") from None
     if not isinstance(value, dict):
         raise HTTPError(400, detail="the request body must be a JSON object")
+    if not _is_unicode_text(value):
+        raise HTTPError(400, detail="the request body holds a lone surrogate escape (\\udXXX)")
     return value
+
+
+def _is_unicode_text(value: dict[str, Any]) -> bool:
+    """Whether every string in ``value`` is Unicode text: JSON lets an escape name half a
+    surrogate pair, which no database or UTF-8 answer can hold."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def json_object_required(view: View) -> View:

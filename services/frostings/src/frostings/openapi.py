@@ -74,11 +74,14 @@ def _is_problem(content: dict[str, Any]) -> bool:
 
 
 def spec_finish(spec: dict[Any, Any] | str) -> dict[Any, Any] | str:
-    """Errors as problem+json, no content where there is no body, the headers sent."""
+    """Errors as problem+json, no content where there is no body, the headers sent, and
+    every request body required (a write without one is refused)."""
     if isinstance(spec, str):  # the YAML flavour, which this service does not serve
         return spec
     for operations in spec.get("paths", {}).values():
         for operation in operations.values():
+            if "requestBody" in operation:
+                operation["requestBody"]["required"] = True
             cacheable = "304" in operation.get("responses", {})
             for code, response in operation.get("responses", {}).items():
                 content = response.get("content")

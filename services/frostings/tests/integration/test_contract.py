@@ -204,6 +204,21 @@ def test_every_error_is_documented_as_problem_json(spec: dict[str, Any]) -> None
                     )
 
 
+def test_every_request_body_is_documented_as_required(spec: dict[str, Any]) -> None:
+    bodies = [
+        (method, path, operation["requestBody"])
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    ]
+    assert {(method, path) for method, path, _ in bodies} == {
+        ("post", "/api/v1/frostings"),
+        ("put", "/api/v1/frostings/{slug}"),
+        ("patch", "/api/v1/frostings/{slug}"),
+    }
+    assert all(body["required"] is True for _, _, body in bodies)
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_real_answer_matches_the_document(
     client: FlaskClient, openapi: OpenAPI, peers_fake: Any, case: str

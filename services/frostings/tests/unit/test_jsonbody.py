@@ -73,7 +73,20 @@ def test_a_streamed_body_of_exactly_the_limit_is_read(app: Flask) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [b"{", b"", b"[1, 2]", b'"text"', b"null", b'{"a": NaN}', b"\xff\xfe", b"[" * 5000]
+    "body",
+    [
+        b"{",
+        b"",
+        b"[1, 2]",
+        b'"text"',
+        b"null",
+        b'{"a": NaN}',
+        b"\xff\xfe",
+        b"[" * 5000,
+        b'{"name": "x\\ud800"}',
+        b'{"\\udfff": "x"}',
+        b'{"a": [{"b": "\\ud83c"}]}',
+    ],
 )
 def test_anything_but_a_json_object_is_400(app: Flask, body: bytes) -> None:
     with pytest.raises(HTTPError) as caught:

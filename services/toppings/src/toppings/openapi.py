@@ -40,7 +40,19 @@ def json_object_loads(value: bytes, **parameters: str) -> dict[str, Any]:
         raise MalformedBody("the body is not valid JSON") from exc
     if not isinstance(data, dict):
         raise MalformedBody("the body must be a JSON object")
+    if not _is_unicode_text(data):
+        raise MalformedBody("the body holds a lone surrogate escape (\\udXXX), which is not text")
     return data
+
+
+def _is_unicode_text(data: dict[str, Any]) -> bool:
+    """Whether every string in ``data`` is Unicode text: JSON lets an escape name half a
+    surrogate pair, which no database or UTF-8 answer can hold."""
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def json_any_loads(value: bytes, **parameters: str) -> Any:

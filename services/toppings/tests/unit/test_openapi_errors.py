@@ -106,6 +106,9 @@ def test_a_malformed_slug_list_is_422_on_the_slug_parameter(
         (b"\xff\xfe", "not UTF-8"),
         (b"[" * 100_000, "not valid JSON"),
         (b'{"a": NaN}', "not valid JSON"),
+        (b'{"name": "x\\ud800"}', "lone surrogate"),
+        (b'{"\\udfff": "x"}', "lone surrogate"),
+        (b'{"a": [{"b": "\\ud83c"}]}', "lone surrogate"),
     ],
 )
 def test_json_object_loads_refuses_anything_but_one_json_object(body: bytes, reason: str) -> None:
@@ -115,3 +118,7 @@ def test_json_object_loads_refuses_anything_but_one_json_object(body: bytes, rea
 
 def test_json_object_loads_parses_an_object() -> None:
     assert json_object_loads('{"name": "gâteau"}'.encode()) == {"name": "gâteau"}
+
+
+def test_json_object_loads_joins_an_escaped_surrogate_pair() -> None:
+    assert json_object_loads(b'{"name": "\\ud83c\\udf52"}') == {"name": "\U0001f352"}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import HeaderEx, P, Query, Router
+from pydantic import WithJsonSchema
 
 from bodies.assembler import selectors
 from bodies.assembler.bake import cupcake_bake
 from bodies.assembler.compose import cupcake_compose
 from bodies.assembler.idempotency import Answer, idempotency_key_check
+from bodies.assembler.models import IDEMPOTENCY_KEY_MAX_LENGTH
 from bodies.assembler.rate_limit import bake_allowance_take, client_address
 from bodies.assembler.schemas import (
     AssemblyProblem,
@@ -36,6 +38,18 @@ router = Router(tags=["assembler"])
 NO_STORE = "no-store"
 JSON = "application/json"
 KEY_DOC = "1 to 255 printable ASCII characters; the same key and payload replay the first answer"
+# The key as the document shows it; the view checks it (400 when malformed).
+IdempotencyKey = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": IDEMPOTENCY_KEY_MAX_LENGTH,
+            "pattern": r"^[\x20-\x7e]+$",
+        }
+    ),
+]
 
 
 def header(description: str) -> dict[str, Any]:
@@ -139,7 +153,9 @@ def answer_response(answer: Answer) -> HttpResponse:
 def bake_cupcake(
     request: HttpRequest,
     payload: CupcakeIn,
-    idempotency_key: HeaderEx[str | None, P(alias="Idempotency-Key", description=KEY_DOC)] = None,
+    idempotency_key: HeaderEx[
+        IdempotencyKey | None, P(alias="Idempotency-Key", description=KEY_DOC)
+    ] = None,
 ) -> HttpResponse:
     """Check the combination with the rule owners and bake it: 201, 422, or 503 (nothing saved);
     429 when this client has baked more often than the rate limit allows."""

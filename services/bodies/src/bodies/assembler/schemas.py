@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from django.conf import settings
@@ -124,12 +124,17 @@ class Composition(Composed):
     calls: list[CallOut]
 
 
+def _empty_documented(schema: dict[str, Any]) -> None:
+    """Say in the document that an empty value is taken (as none chosen)."""
+    schema["anyOf"].insert(1, {"const": "", "type": "string"})
+
+
 class CompositionQuery(Schema):
     """The parts chosen so far; an empty value is the same as none."""
 
-    body: Slug | None = None
-    frosting: Slug | None = None
-    topping: Slug | None = None
+    body: Slug | None = Field(default=None, json_schema_extra=_empty_documented)
+    frosting: Slug | None = Field(default=None, json_schema_extra=_empty_documented)
+    topping: Slug | None = Field(default=None, json_schema_extra=_empty_documented)
 
     @field_validator("body", "frosting", "topping", mode="before")
     @classmethod

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bodies.core.problem_middleware.ProblemMiddleware",
+    "bodies.core.content_length.ContentLengthMiddleware",
     "bodies.core.admin_gate.AdminGateMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
