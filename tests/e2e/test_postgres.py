@@ -16,8 +16,9 @@ import httpx
 import psycopg
 import pytest
 
+from cupcake_chassis.testing.postgres import postgres_server_url, throwaway_database
+
 from .conftest import SERVICES, RunningLab, start_lab, stop_lab
-from .postgres import postgres_server_url, throwaway_database
 
 CUPCAKE = {"body": "vanilla", "frosting": "strawberry", "topping": "cherry"}
 

@@ -21,9 +21,7 @@ from pytest_django import DjangoDbBlocker, Settings
 
 from bodies.catalogue.kept import catalogue_kept_clear
 from bodies.config.database import database_config
-from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers
-from integration.helpers import catalogue_rows
-from postgres_databases import (
+from cupcake_chassis.testing.postgres import (
     PristineCopy,
     postgres_server_url,
     schema_empty,
@@ -31,6 +29,8 @@ from postgres_databases import (
     unique_name,
     url_with_database,
 )
+from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers
+from integration.helpers import catalogue_rows
 
 
 @contextmanager

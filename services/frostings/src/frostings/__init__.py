@@ -14,10 +14,11 @@ from typing import Any
 
 from apiflask import APIFlask
 
+from cupcake_chassis.databases import sqlalchemy_url
 from frostings.api import catalogue, edits, pairings
 from frostings.catalogue_cache import catalogue_cache_init
 from frostings.clients import EXTENSION_KEY, peers_create
-from frostings.config import load_config, sqlalchemy_url
+from frostings.config import load_config
 from frostings.error_handlers import error_handlers_init
 from frostings.extensions import MIGRATIONS_DIR, db, migrate, sqlite_pragmas_install
 from frostings.health import bp as health_bp

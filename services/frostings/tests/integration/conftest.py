@@ -18,7 +18,9 @@ import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from postgres_databases import (
+from sqlalchemy import text
+
+from cupcake_chassis.testing.postgres import (
     PristineCopy,
     postgres_server_url,
     schema_empty,
@@ -26,8 +28,6 @@ from postgres_databases import (
     unique_name,
     url_with_database,
 )
-from sqlalchemy import text
-
 from frostings import create_app
 from frostings.extensions import MIGRATIONS_DIR, db
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from frostings import create_app
-from frostings.config import load_config, sqlalchemy_url
+from frostings.config import load_config
 from frostings.extensions import db
 
 
@@ -91,22 +91,6 @@ def test_cors_origins_are_listed_ones_only() -> None:
     assert config["CORS_ALLOWED_ORIGINS"] == ("https://shop.example", "http://127.0.0.1:3000")
     with pytest.raises(ValueError, match="'\\*' is not allowed"):
         load_config({"CORS_ALLOWED_ORIGINS": "*"})
-
-
-URLS = [
-    (
-        "postgresql://user:secret@db:5432/cupcakes",
-        "postgresql+psycopg://user:secret@db:5432/cupcakes",
-    ),
-    ("postgres://db/cupcakes", "postgresql+psycopg://db/cupcakes"),
-    ("postgresql+psycopg2://db/cupcakes", "postgresql+psycopg2://db/cupcakes"),
-    ("sqlite:////tmp/cupcakes.sqlite3", "sqlite:////tmp/cupcakes.sqlite3"),
-]
-
-
-@pytest.mark.parametrize(("url", "expected"), URLS)
-def test_postgresql_urls_go_through_psycopg_3(url: str, expected: str) -> None:
-    assert sqlalchemy_url(url) == expected
 
 
 def test_the_app_connects_to_postgresql_through_psycopg_3() -> None:

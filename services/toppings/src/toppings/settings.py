@@ -33,21 +33,6 @@ def default_database_url() -> str:
     return f"sqlite:///{Path.cwd() / '.lab' / 'toppings.sqlite3'}"
 
 
-# SQLAlchemy reads a bare ``postgresql://`` as psycopg2; the service ships psycopg 3.
-POSTGRES_SCHEMES = ("postgres", "postgresql")
-
-
-def sqlalchemy_url(url: str) -> str:
-    """Return ``url`` for SQLAlchemy: ``postgres://`` and ``postgresql://`` go through psycopg 3.
-
-    Any other URL, one naming its driver included (``postgresql+psycopg2://``), is left as is.
-    """
-    scheme, separator, rest = url.partition("://")
-    if separator and scheme in POSTGRES_SCHEMES:
-        return f"postgresql+psycopg://{rest}"
-    return url
-
-
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,

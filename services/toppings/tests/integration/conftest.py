@@ -19,12 +19,7 @@ from pyramid.router import Router
 from sqlalchemy import Engine, text
 from webtest import TestApp
 
-from toppings import main
-from toppings.migrate import database_migrate
-from toppings.models import get_engine, get_session_factory
-from toppings.settings import ADMIN_TOKEN, DATABASE_URL, PUBLIC_URL, RESPONSE_VALIDATION
-
-from ..postgres_databases import (
+from cupcake_chassis.testing.postgres import (
     PristineCopy,
     postgres_server_url,
     schema_empty,
@@ -32,6 +27,10 @@ from ..postgres_databases import (
     unique_name,
     url_with_database,
 )
+from toppings import main
+from toppings.migrate import database_migrate
+from toppings.models import get_engine, get_session_factory
+from toppings.settings import ADMIN_TOKEN, DATABASE_URL, PUBLIC_URL, RESPONSE_VALIDATION
 
 TOKEN = "test-admin-token"
 PUBLIC = "http://toppings.test"

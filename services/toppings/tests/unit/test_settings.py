@@ -15,7 +15,6 @@ from toppings.settings import (
     PUBLIC_URL,
     RESPONSE_VALIDATION,
     load_settings,
-    sqlalchemy_url,
 )
 
 
@@ -57,22 +56,6 @@ def test_cors_origins_are_listed_ones_only() -> None:
     assert listed[CORS_ALLOWED_ORIGINS] == ("https://shop.example",)
     with pytest.raises(ValueError, match="'\\*' is not allowed"):
         load_settings(environ={"CORS_ALLOWED_ORIGINS": "*"})
-
-
-URLS = [
-    (
-        "postgresql://user:secret@db:5432/cupcakes",
-        "postgresql+psycopg://user:secret@db:5432/cupcakes",
-    ),
-    ("postgres://db/cupcakes", "postgresql+psycopg://db/cupcakes"),
-    ("postgresql+psycopg2://db/cupcakes", "postgresql+psycopg2://db/cupcakes"),
-    ("sqlite:////tmp/cupcakes.sqlite3", "sqlite:////tmp/cupcakes.sqlite3"),
-]
-
-
-@pytest.mark.parametrize(("url", "expected"), URLS)
-def test_postgresql_urls_go_through_psycopg_3(url: str, expected: str) -> None:
-    assert sqlalchemy_url(url) == expected
 
 
 def test_the_engine_connects_to_postgresql_through_psycopg_3() -> None:

@@ -2,8 +2,9 @@
 
 from alembic import context
 
+from cupcake_chassis.databases import sqlalchemy_url
 from toppings.models import Base, get_engine
-from toppings.settings import DATABASE_URL, load_settings, sqlalchemy_url
+from toppings.settings import DATABASE_URL, load_settings
 
 config = context.config
 # ``toppings-migrate`` and the tests set the URL; the alembic CLI falls back to the settings.

@@ -17,7 +17,9 @@ from pyramid.request import Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..settings import DATABASE_URL, sqlalchemy_url
+from cupcake_chassis.databases import sqlalchemy_url
+
+from ..settings import DATABASE_URL
 from .catalogue_version import CatalogueVersion, catalogue_version_bump, catalogue_version_read
 from .meta import Base
 from .topping import Topping
