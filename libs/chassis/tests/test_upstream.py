@@ -145,9 +145,48 @@ def test_the_breaker_half_opens_and_closes_when_the_upstream_is_back(
     assert toppings.breaker.current_state == "open"
     upstream.behaviour = upstream.catalogue
     time.sleep(0.06)
+    # Half-open: this request is answered at once; the trial call goes in the background.
+    refused = toppings.get("/api/v1/toppings")
+    assert (refused.call.error, refused.call.breaker) == ("circuit open", "half-open")
+    closed_by_trial(toppings)
     outcome = toppings.get("/api/v1/toppings")
     assert outcome.status_code == 200
     assert toppings.breaker.current_state == "closed"
+
+
+def closed_by_trial(toppings: ResilientUpstream, timeout: float = 5.0) -> None:
+    """Wait (bounded) for the background trial call to close the circuit."""
+    deadline = time.monotonic() + timeout
+    while toppings.breaker.current_state != "closed":
+        assert time.monotonic() < deadline, "the trial call did not close the circuit"
+        time.sleep(0.01)
+
+
+def test_in_half_open_no_request_waits_on_a_stuck_upstream(upstream: ScriptedUpstream) -> None:
+    upstream.behaviour = refuse
+    policy = UpstreamPolicy(attempts=1, breaker_failures=1, breaker_reset=0.05, timeout=1.0)
+    toppings = client(upstream, policy)
+    toppings.get("/api/v1/toppings")
+    time.sleep(0.06)
+
+    def stuck(request: httpx.Request) -> httpx.Response:
+        time.sleep(0.4)
+        raise httpx.ReadTimeout("stuck", request=request)
+
+    upstream.behaviour = stuck
+    reached = len(upstream.requests)
+    started = time.monotonic()
+    answers = [toppings.get("/api/v1/toppings") for _ in range(5)]
+    took = time.monotonic() - started
+
+    assert took < 0.2, "a request waited on the trial call"
+    assert all(a.call.error == "circuit open" for a in answers)
+    deadline = time.monotonic() + 5
+    while toppings.breaker.current_state != "open" and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # One trial call, and it failed: open again, for another period.
+    assert len(upstream.requests) == reached + 1
+    assert toppings.breaker.current_state == "open"
 
 
 def test_the_remaining_deadline_is_sent_downstream_and_bounds_the_call(
@@ -227,6 +266,7 @@ def test_a_half_open_trial_call_gets_only_a_short_timeout(upstream: ScriptedUpst
     time.sleep(0.06)
     upstream.behaviour = upstream.catalogue
     toppings.get("/api/v1/toppings")
+    closed_by_trial(toppings)
     trial_timeout = upstream.requests[-1].extensions["timeout"]["read"]
     assert trial_timeout <= policy.trial_timeout
 

@@ -17,6 +17,7 @@ marked stale. Nothing here raises for an upstream failure: callers get an Outcom
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ import stamina
 from hishel import CacheOptions, SqliteStorage
 from hishel.httpx import CacheTransport
 
-from cupcake_chassis.breaker import HALF_OPEN, OPEN, CircuitBreaker, CircuitOpen
+from cupcake_chassis.breaker import CLOSED, HALF_OPEN, CircuitBreaker, CircuitOpen
 from cupcake_chassis.calls import Call, Outcome
 from cupcake_chassis.deadline import DEADLINE_HEADER, current_deadline
 from cupcake_chassis.fresh import FreshStore
@@ -103,6 +104,7 @@ class ResilientUpstream:
         )
         self._stale = StaleStore()
         self._fresh = FreshStore()
+        self._probing = threading.Lock()
         # An in-memory database per client: the cache lives and dies with the process.
         storage = SqliteStorage(connection=sqlite3.connect(":memory:", check_same_thread=False))
         network = BreakerTransport(transport or httpx.HTTPTransport(), self.breaker)
@@ -129,12 +131,23 @@ class ResilientUpstream:
         fresh = None if revalidate else self._fresh_outcome(request_path, started)
         if fresh is not None:
             return _done(fresh)
-        if self.breaker.current_state == OPEN:
-            # The breaker would refuse the call below the cache: refuse it here, before the
-            # HTTP client and the cache lookup are paid for (recorded as that refusal was).
+        state = self.breaker.current_state
+        if state != CLOSED:
+            # Open: the breaker would refuse the call below the cache; refuse it here, before
+            # the HTTP client and the cache lookup are paid for. Half-open: the trial call
+            # goes in the background, so that no request waits on an upstream that may
+            # still be stuck; this one is answered at once, as while open.
+            if state == HALF_OPEN:
+                self._probe_start(request_path)
             _timeout, budget_ms = self._budget()
             refused = CircuitOpen(f"circuit to {self.name} is open")
             return _done(self._fallback(request_path, started, refused, 1, budget_ms))
+        return self._fetch(request_path, started, revalidate)
+
+    def _fetch(self, request_path: str, started: float, revalidate: bool) -> Outcome:
+        """Ask the upstream through the cache and the breaker, retrying within the deadline."""
+        attempts = 0
+        budget_ms: int | None = None
         try:
             for attempt in stamina.retry_context(
                 on=_RETRYABLE,
@@ -152,6 +165,20 @@ class ResilientUpstream:
             outcome = self._fallback(request_path, started, exc, attempts, budget_ms)
             return _done(outcome, asked=attempts > 0)
         return _done(self._answer(request_path, response, started, attempts, budget_ms), asked=True)
+
+    def _probe_start(self, request_path: str) -> None:
+        """Send the half-open trial call for ``request_path`` from a thread of its own (one
+        at a time): it closes the circuit if the upstream answers, or opens it again."""
+        if not self._probing.acquire(blocking=False):
+            return
+
+        def probe() -> None:
+            try:
+                self._fetch(request_path, time.perf_counter(), revalidate=False)
+            finally:
+                self._probing.release()
+
+        threading.Thread(target=probe, name=f"probe-{self.name}", daemon=True).start()
 
     def fresh(self, path: str, params: dict[str, str] | None = None) -> Outcome | None:
         """What ``get`` would answer now from a fresh answer in memory, or None when it

@@ -75,7 +75,13 @@ def test_once_the_peer_is_back_one_trial_call_closes_the_circuit(
     peers.set("toppings", "ok")
 
     time.sleep(0.25)
+    # Half-open: the composition is answered at once, and the trial call goes in the
+    # background; once it has closed the circuit, toppings is asked again.
+    deadline = time.monotonic() + 5
     composition = compose(guarded, body="vanilla")
+    while statuses(composition)["toppings"] != "ok" and time.monotonic() < deadline:
+        time.sleep(0.02)
+        composition = compose(guarded, body="vanilla")
 
     assert statuses(composition)["toppings"] == "ok"
     assert composition.calls[-1].breaker == "closed"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
-from cupcake_chassis.breaker import OPEN
+from cupcake_chassis.breaker import CLOSED
 from cupcake_chassis.calls import Call, Outcome
 from cupcake_chassis.deadline import current_deadline
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
@@ -184,7 +184,7 @@ def upstream_fresh(*, upstream: Upstream, path: str) -> Fetched | None:
     Never waits: a call that an open circuit refuses is answered here too, at once (it
     needs no thread of its own); what must be asked is ``upstream_get``'s.
     """
-    if upstream.client.breaker.current_state == OPEN:
+    if upstream.client.breaker.current_state != CLOSED:
         return upstream_get(upstream=upstream, path=path)
     outcome = upstream.client.fresh(path)
     return None if outcome is None else Fetched(outcome)
