@@ -61,6 +61,8 @@ def bodies_build(*, state_dir: Path) -> WsgiApp:
             "CUPCAKE_ADMIN_TOKEN": TOKEN,
             "CUPCAKE_STATE_DIR": str(state_dir),
             "PUBLIC_URL": BODIES_URL,
+            # Log lines written in the test's own thread, so pytest captures them with it.
+            "CUPCAKE_LOG_QUEUE": "0",
         }.items():
             env.setenv(name, value)
         import django
@@ -83,16 +85,18 @@ def frostings_build(*, database_file: Path, peers: httpx.BaseTransport) -> Flask
     from frostings import create_app
     from frostings.extensions import MIGRATIONS_DIR
 
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_file}",
-            "CUPCAKE_ADMIN_TOKEN": TOKEN,
-            "PUBLIC_URL": FROSTINGS_URL,
-            "BODIES_URL": BODIES_URL,
-            "TOPPINGS_URL": TOPPINGS_URL,
-            "PEER_TRANSPORT": peers,
-        }
-    )
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CUPCAKE_LOG_QUEUE", "0")  # as for bodies
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database_file}",
+                "CUPCAKE_ADMIN_TOKEN": TOKEN,
+                "PUBLIC_URL": FROSTINGS_URL,
+                "BODIES_URL": BODIES_URL,
+                "TOPPINGS_URL": TOPPINGS_URL,
+                "PEER_TRANSPORT": peers,
+            }
+        )
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))
     return app
