@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from cupcake_chassis.problems import StartResponse, problem_response
+from cupcake_chassis.problems import StartResponse, headers_added, problem_response
 
 DEADLINE_HEADER = "Request-Deadline-Ms"
 _WSGI_HEADER = "HTTP_" + DEADLINE_HEADER.upper().replace("-", "_")
@@ -79,12 +79,8 @@ class DeadlineMiddleware:
         environ["cupcake.deadline"] = deadline
         # Said back to the caller, so the budget each hop received can be seen.
         timing = ("Server-Timing", f"deadline;dur={budget * 1000:.0f}")
-
-        def start_with_timing(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-            return start_response(status, [*headers, timing], *exc)
-
         token = _current.set(deadline)
         try:
-            return self.app(environ, start_with_timing)
+            return self.app(environ, headers_added(start_response, timing))
         finally:
             _current.reset(token)

@@ -106,10 +106,15 @@ def metrics_answer(start_response: StartResponse) -> Iterable[bytes]:
     return [body]
 
 
+_exit_marked: set[int] = set()
+
+
 def process_exit_mark() -> None:
-    """At exit, take this worker's live gauges out of the figures (multi-process mode)."""
-    if os.environ.get(MULTIPROCESS_DIR_ENV):
-        pid = os.getpid()
+    """At exit, take this worker's live gauges out of the figures (multi-process mode);
+    registered once per process, however many apps it wraps."""
+    pid = os.getpid()
+    if os.environ.get(MULTIPROCESS_DIR_ENV) and pid not in _exit_marked:
+        _exit_marked.add(pid)
         atexit.register(multiprocess.mark_process_dead, pid)
 
 

@@ -11,6 +11,15 @@ StartResponse = Callable[..., Any]
 PROBLEM_TYPE_PREFIX = "urn:cupcake-lab:problem:"
 
 
+def headers_added(start_response: StartResponse, *added: tuple[str, str]) -> StartResponse:
+    """``start_response`` that also sends the ``added`` headers with every answer."""
+
+    def start_with_added(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+        return start_response(status, [*headers, *added], *exc)
+
+    return start_with_added
+
+
 def problem_response(
     start_response: StartResponse,
     status: int,

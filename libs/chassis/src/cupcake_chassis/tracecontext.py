@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cupcake_chassis.deadline import WsgiApp
-from cupcake_chassis.problems import StartResponse
+from cupcake_chassis.problems import StartResponse, headers_added
 
 TRACEPARENT = "traceparent"
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -141,12 +141,8 @@ class TraceContextMiddleware:
         )
         environ["cupcake.trace"] = context
         said_back = (REQUEST_ID_HEADER, context.request_id)
-
-        def start_with_id(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
-            return start_response(status, [*headers, said_back], *exc)
-
         token = _current.set(context)
         try:
-            return self.app(environ, start_with_id)
+            return self.app(environ, headers_added(start_response, said_back))
         finally:
             _current.reset(token)

@@ -123,11 +123,9 @@ class ResilientUpstream:
         """
         request_path = _request_path(path, params)
         started = time.perf_counter()
-        attempts = 0
-        budget_ms: int | None = None
         if self._remaining() < self.policy.min_budget:
             exhausted = DeadlineExhausted("no time left for this call")
-            return _done(self._fallback(request_path, started, exhausted, attempts, budget_ms))
+            return _done(self._fallback(request_path, started, exhausted, 0, None))
         fresh = None if revalidate else self._fresh_outcome(request_path, started)
         if fresh is not None:
             return _done(fresh)
