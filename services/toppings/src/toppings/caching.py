@@ -1,14 +1,15 @@
 """Validators and freshness for catalogue reads: strong ETags, ``Cache-Control`` and 304.
 
-Catalogue lists are also kept rendered, per catalogue version (``cupcake_chassis.rendered``):
-a read asks the database for the version, and renders only for a version it has not seen.
+Catalogue reads (lists and details) are also kept rendered per token of the catalogue's
+change signal (``cupcake_chassis.changes``, ``cupcake_chassis.rendered``): an unchanged
+catalogue costs no database round trip, and a read renders anew after any committed write.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
 from pyramid.renderers import render
@@ -64,10 +65,16 @@ def rendered_json(request: Request, value: Any) -> RenderedJson:
     return RenderedJson(body, etag_for(body))
 
 
-def rendered_lists(request: Request) -> RenderCache[RenderedJson]:
-    """The application's rendered catalogue lists, kept per catalogue version."""
-    cache: RenderCache[RenderedJson] = request.registry["rendered_lists"]
-    return cache
+def catalogue_kept(
+    request: Request, key: Hashable, render: Callable[[], RenderedJson]
+) -> RenderedJson:
+    """The read ``key`` as rendered for the catalogue as it is now, rendered once per change.
+
+    The token is taken first: what ``render`` reads next is at least as new as it.
+    """
+    token = request.registry["catalogue_changes"].token()
+    cache: RenderCache[RenderedJson] = request.registry["rendered_catalogue"]
+    return cache.get(key, version=token, render=render)
 
 
 def conditional_response(request: Request, response: Response) -> Response:
@@ -98,5 +105,5 @@ def catalogue_read(view: Callable[[Any, Request], Response]) -> Callable[[Any, R
 
 
 def includeme(config: Any) -> None:
-    """Give the application its cache of rendered catalogue lists."""
-    config.registry["rendered_lists"] = RenderCache()
+    """Give the application its cache of rendered catalogue reads."""
+    config.registry["rendered_catalogue"] = RenderCache(max_entries=256)

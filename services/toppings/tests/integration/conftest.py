@@ -19,6 +19,7 @@ from pyramid.router import Router
 from sqlalchemy import Engine, text
 from webtest import TestApp
 
+from cupcake_chassis.changes import change_signal_for
 from cupcake_chassis.testing.postgres import (
     PristineCopy,
     postgres_server_url,
@@ -30,6 +31,7 @@ from cupcake_chassis.testing.postgres import (
 from toppings import main
 from toppings.migrate import database_migrate
 from toppings.models import get_engine, get_session_factory
+from toppings.models.catalogue_changes import CHANNEL
 from toppings.settings import ADMIN_TOKEN, DATABASE_URL, PUBLIC_URL, RESPONSE_VALIDATION
 
 TOKEN = "test-admin-token"
@@ -139,17 +141,27 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Router]:
 @pytest.fixture
 def use_database(app: Router) -> Iterator[Callable[[str], None]]:
     """Point the session's app at another database for this test; undone afterwards."""
-    original = (app.registry["dbengine"], app.registry["dbsession_factory"])
+    original = (
+        app.registry["dbengine"],
+        app.registry["dbsession_factory"],
+        app.registry["catalogue_changes"],
+    )
     engines: list[Engine] = []
 
     def use(url: str) -> None:
         engine = get_engine({DATABASE_URL: url})
         engines.append(engine)
+        changes = change_signal_for(url, channel=CHANNEL)
         app.registry["dbengine"] = engine
-        app.registry["dbsession_factory"] = get_session_factory(engine)
+        app.registry["dbsession_factory"] = get_session_factory(engine, changes=changes)
+        app.registry["catalogue_changes"] = changes
+        # A database put back as migrated by SQL told no signal: forget what was rendered.
+        app.registry["rendered_catalogue"].clear()
 
     yield use
-    app.registry["dbengine"], app.registry["dbsession_factory"] = original
+    app.registry["dbengine"], app.registry["dbsession_factory"], app.registry[
+        "catalogue_changes"
+    ] = original
     for engine in engines:
         engine.dispose()
 

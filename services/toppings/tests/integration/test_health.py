@@ -33,7 +33,7 @@ def test_readyz_is_503_on_a_database_without_migrations(
     assert response.json["checks"]["database"] == {"status": "ok"}
     migrations = response.json["checks"]["migrations"]
     assert migrations["status"] == "fail"
-    assert "no revision" in migrations["detail"] and "0003" in migrations["detail"]
+    assert "no revision" in migrations["detail"] and "0004" in migrations["detail"]
 
 
 def test_readyz_is_503_when_the_database_is_unreachable(

@@ -22,8 +22,8 @@ def _slugs(url: str) -> list[str]:
         engine.dispose()
 
 
-def test_the_newest_revision_is_the_catalogue_version() -> None:
-    assert migration_heads() == {"0003"}
+def test_the_newest_revision_drops_the_catalogue_version_row() -> None:
+    assert migration_heads() == {"0004"}
 
 
 def test_migrations_create_the_table_with_a_unique_slug(database_url: str) -> None:
@@ -33,7 +33,8 @@ def test_migrations_create_the_table_with_a_unique_slug(database_url: str) -> No
         columns = {column["name"] for column in inspector.get_columns("toppings")}
         unique = inspector.get_unique_constraints("toppings")
         with engine.connect() as connection:
-            assert database_revisions(connection=connection) == {"0003"}
+            assert database_revisions(connection=connection) == {"0004"}
+            assert "catalogue_version" not in inspector.get_table_names()
     finally:
         engine.dispose()
     assert columns == {"id", "slug", "name", "description", "color"}
@@ -42,20 +43,6 @@ def test_migrations_create_the_table_with_a_unique_slug(database_url: str) -> No
 
 def test_migrations_seed_the_catalogue(database_url: str) -> None:
     assert _slugs(database_url) == ["cherry", "flag", "sprinkles"]
-
-
-def test_migrations_give_the_catalogue_one_random_version(tmp_path: Path) -> None:
-    versions = []
-    for name in ("a.sqlite3", "b.sqlite3"):
-        url = f"sqlite:///{tmp_path / name}"
-        command.upgrade(alembic_config(database_url=url), "head")
-        engine = get_engine({DATABASE_URL: url})
-        try:
-            with engine.connect() as connection:
-                versions += list(connection.scalars(text("SELECT version FROM catalogue_version")))
-        finally:
-            engine.dispose()
-    assert len(versions) == 2 and versions[0] != versions[1]
 
 
 def test_downgrading_the_seed_leaves_an_empty_table_and_upgrading_refills_it(

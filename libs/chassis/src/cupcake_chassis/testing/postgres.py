@@ -23,6 +23,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from cupcake_chassis.changes import change_signals_close
+
 SERVER_VARIABLE = "CUPCAKE_TEST_POSTGRES_URL"
 PRISTINE_SCHEMA = "pristine"
 
@@ -91,6 +93,8 @@ def throwaway_database(server_url: str, *, prefix: str) -> Iterator[str]:
     try:
         yield url_with_database(server_url, name)
     finally:
+        # The catalogue change listeners hold a connection each, by design.
+        change_signals_close()
         with psycopg.connect(server_url, autocommit=True) as admin:
             try:
                 admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))

@@ -17,18 +17,17 @@ from pyramid.request import Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from cupcake_chassis.changes import ChangeSignal, change_signal_for
 from cupcake_chassis.databases import sqlalchemy_url
 
 from ..settings import DATABASE_URL
-from .catalogue_version import CatalogueVersion, catalogue_version_bump, catalogue_version_read
+from .catalogue_changes import CHANNEL, catalogue_changes_watch
 from .meta import Base
 from .topping import Topping
 
 __all__ = [
     "Base",
-    "CatalogueVersion",
     "Topping",
-    "catalogue_version_read",
     "get_engine",
     "get_session_factory",
     "get_tm_session",
@@ -52,10 +51,10 @@ def get_engine(settings: Mapping[str, Any]) -> Engine:
     return engine
 
 
-def get_session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Return a session factory bound to ``engine`` whose writes bump the catalogue version."""
+def get_session_factory(engine: Engine, *, changes: ChangeSignal) -> sessionmaker[Session]:
+    """Return a session factory bound to ``engine`` whose commits tell ``changes``."""
     factory = sessionmaker(bind=engine)
-    event.listen(factory, "before_flush", catalogue_version_bump)
+    catalogue_changes_watch(factory, signal=changes)
     return factory
 
 
@@ -74,7 +73,9 @@ def includeme(config: Configurator) -> None:
     """Add the engine, pyramid_tm and ``request.dbsession`` to the application."""
     config.include("pyramid_tm")
     engine = get_engine(config.get_settings())
-    session_factory = get_session_factory(engine)
+    changes = change_signal_for(config.get_settings()[DATABASE_URL], channel=CHANNEL)
+    session_factory = get_session_factory(engine, changes=changes)
+    config.registry["catalogue_changes"] = changes
     config.registry["dbengine"] = engine
     config.registry["dbsession_factory"] = session_factory
 

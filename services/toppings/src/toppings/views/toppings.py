@@ -10,8 +10,8 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ..caching import RenderedJson, catalogue_read, rendered_json, rendered_lists
-from ..models import Topping, catalogue_version_read
+from ..caching import RenderedJson, catalogue_kept, catalogue_read, rendered_json
+from ..models import Topping
 from ..openapi import responses_validated
 from ..problems import FieldError, InvalidInput
 from ..repository import SqlAlchemyToppingRepository
@@ -76,29 +76,28 @@ def toppings_rendered(request: Request, slugs: list[str] | None) -> RenderedJson
 def toppings_list_view(request: Request) -> Response:
     """``GET /api/v1/toppings[?slug=a,b]``: the toppings, sorted by slug.
 
-    Served as rendered for the catalogue's current version; rendered anew after a write.
+    Served as rendered since the catalogue last changed; rendered anew after a write.
     """
     slugs = slug_filter(request)
-    # The version is read first: what is rendered next is at least as new as it.
-    version = catalogue_version_read(request.registry["dbengine"])
-    rendered = rendered_lists(request).get(
-        None if slugs is None else tuple(slugs),
-        version=version,
-        render=lambda: toppings_rendered(request, slugs),
-    )
-    return rendered.response()
+    key = ("list", None if slugs is None else tuple(slugs))
+    return catalogue_kept(request, key, lambda: toppings_rendered(request, slugs)).response()
+
+
+def topping_rendered(request: Request, slug: str) -> RenderedJson:
+    """Topping ``slug`` as JSON, read from the database now (``ToppingNotFound``: 404)."""
+    topping = topping_get(repo=_repo(request), slug=slug)
+    return rendered_json(request, topping_json(request, topping))
 
 
 @view_config(
     route_name="topping",
     request_method="GET",
-    renderer="json",
     decorator=(catalogue_read, responses_validated),
 )
-def topping_detail_view(request: Request) -> dict[str, Any]:
-    """``GET /api/v1/toppings/{slug}``: one topping."""
-    topping = topping_get(repo=_repo(request), slug=request.matchdict["slug"])
-    return topping_json(request, topping)
+def topping_detail_view(request: Request) -> Response:
+    """``GET /api/v1/toppings/{slug}``: one topping, kept rendered like the list."""
+    slug = request.matchdict["slug"]
+    return catalogue_kept(request, ("detail", slug), lambda: topping_rendered(request, slug)).response()
 
 
 @view_config(
