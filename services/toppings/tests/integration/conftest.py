@@ -159,9 +159,11 @@ def use_database(app: Router) -> Iterator[Callable[[str], None]]:
         app.registry["rendered_catalogue"].clear()
 
     yield use
-    app.registry["dbengine"], app.registry["dbsession_factory"], app.registry[
-        "catalogue_changes"
-    ] = original
+    (
+        app.registry["dbengine"],
+        app.registry["dbsession_factory"],
+        app.registry["catalogue_changes"],
+    ) = original
     for engine in engines:
         engine.dispose()
 

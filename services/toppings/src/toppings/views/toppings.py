@@ -97,7 +97,8 @@ def topping_rendered(request: Request, slug: str) -> RenderedJson:
 def topping_detail_view(request: Request) -> Response:
     """``GET /api/v1/toppings/{slug}``: one topping, kept rendered like the list."""
     slug = request.matchdict["slug"]
-    return catalogue_kept(request, ("detail", slug), lambda: topping_rendered(request, slug)).response()
+    rendered = catalogue_kept(request, ("detail", slug), lambda: topping_rendered(request, slug))
+    return rendered.response()
 
 
 @view_config(
