@@ -62,7 +62,7 @@ class ChangeSignal(Protocol):
 class ProcessSignal:
     """Changes of a database only this process can see (SQLite in memory)."""
 
-    notify_statement = None
+    notify_statement: str | None = None
 
     def __init__(self) -> None:
         self._token = token_new()
@@ -79,7 +79,7 @@ class ProcessSignal:
 class FileSignal:
     """Changes of a database file, told through a token file every process maps."""
 
-    notify_statement = None
+    notify_statement: str | None = None
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -147,7 +147,7 @@ class PostgresSignal:
     ) -> None:
         if not channel.isidentifier():
             raise ValueError(f"not a channel name: {channel!r}")
-        self.notify_statement = f"NOTIFY {channel}"
+        self.notify_statement: str | None = f"NOTIFY {channel}"
         self._connect = connect
         self._channel = channel
         self._retry_seconds = retry_seconds
