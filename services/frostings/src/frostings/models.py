@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import ForeignKey, String, Text, event, update
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cupcake_chassis.rendered import version_token
+from cupcake_chassis.sqlalchemy_changes import catalogue_changes_watch
+from frostings.catalogue_cache import catalogue_changes
 from frostings.extensions import Base, db
 
 
@@ -83,25 +84,7 @@ class FrostingTopping(Base):
     frosting: Mapped[Frosting] = relationship(back_populates="topping_links")
 
 
-class CatalogueVersion(Base):
-    """The catalogue's version: one row, given a new random token by every write.
-
-    Reads serve the list rendered for the current token (``frostings.catalogue_cache``);
-    the token changes in the same transaction as the frostings and their pairings.
-    """
-
-    __tablename__ = "catalogue_version"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version: Mapped[str] = mapped_column(String(32))
-
-
 CATALOGUE_MODELS = (Frosting, FrostingBody, FrostingTopping)
 
 
-@event.listens_for(db.session, "before_flush")
-def catalogue_version_bump(session: Session, flush_context: object, instances: object) -> None:
-    """A flush that changes a frosting or a pairing gives the catalogue a new version."""
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(instance, CATALOGUE_MODELS) for instance in changed):
-        session.execute(update(CatalogueVersion).values(version=version_token()))
+catalogue_changes_watch(db.session, models=CATALOGUE_MODELS, signal=catalogue_changes)

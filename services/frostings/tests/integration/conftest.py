@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+from cupcake_chassis.testing.changes import change_signal_ready
 from cupcake_chassis.testing.postgres import (
     PristineCopy,
     postgres_server_url,
@@ -29,6 +30,7 @@ from cupcake_chassis.testing.postgres import (
     url_with_database,
 )
 from frostings import create_app
+from frostings.catalogue_cache import SIGNAL_KEY
 from frostings.extensions import MIGRATIONS_DIR, db
 
 ADMIN_TOKEN = "test-admin-token"
@@ -162,7 +164,9 @@ def migrated_app(
 @pytest.fixture
 def app(migrated_app: Callable[..., APIFlask]) -> APIFlask:
     """The app on a freshly migrated database holding the seeded catalogue."""
-    return migrated_app()
+    app = migrated_app()
+    change_signal_ready(app.extensions[SIGNAL_KEY])
+    return app
 
 
 @pytest.fixture

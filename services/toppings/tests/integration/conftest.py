@@ -30,8 +30,7 @@ from cupcake_chassis.testing.postgres import (
 )
 from toppings import main
 from toppings.migrate import database_migrate
-from toppings.models import get_engine, get_session_factory
-from toppings.models.catalogue_changes import CHANNEL
+from toppings.models import CHANNEL, get_engine, get_session_factory
 from toppings.settings import ADMIN_TOKEN, DATABASE_URL, PUBLIC_URL, RESPONSE_VALIDATION
 
 TOKEN = "test-admin-token"

@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import event
 from webtest import TestApp
 
+from cupcake_chassis.testing.changes import change_signal_ready
+
 GUM = {"slug": "gum-drop", "name": "Gum Drop", "color": "#22c55e"}
 
 
@@ -22,16 +24,8 @@ def two_apps(make_testapp: Callable[..., TestApp]) -> tuple[TestApp, TestApp]:
     """Two separately built applications on this test's database, their changes told."""
     apps = make_testapp(), make_testapp()
     for app in apps:
-        changes_told(app)
+        change_signal_ready(app.app.registry["catalogue_changes"])
     return apps
-
-
-def changes_told(app: TestApp) -> None:
-    """Wait until ``app`` is told of changes (on PostgreSQL, its listener is connected)."""
-    signal = app.app.registry["catalogue_changes"]
-    signal.token()
-    listening = getattr(signal, "listening", None)
-    assert listening is None or listening.wait(timeout=10), "the listener never connected"
 
 
 def slugs(app: TestApp, query: str = "") -> list[str]:

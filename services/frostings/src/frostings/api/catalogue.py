@@ -8,7 +8,7 @@ from apiflask import APIBlueprint
 from flask import Response, current_app, jsonify
 
 from frostings.caching import cacheable
-from frostings.catalogue_cache import RenderedJson, rendered_list
+from frostings.catalogue_cache import RenderedJson, catalogue_kept
 from frostings.images import SVG_MIMETYPE, frosting_svg
 from frostings.openapi import read_responses
 from frostings.schemas import FrostingListOut, FrostingOut, FrostingsQuery, frosting_out
@@ -25,10 +25,10 @@ bp = APIBlueprint("catalogue", __name__, tag="Catalogue", url_prefix="/api/v1")
 def frostings_list(query: dict[str, Any]) -> Response:
     """Every frosting sorted by slug; with ``body``, only those that go on that body.
 
-    Served as rendered for the catalogue's current version; rendered anew after a write.
+    Served as rendered since the catalogue last changed; rendered anew after a write.
     """
     body = query.get("body")
-    return rendered_list(("frostings", body), lambda: frostings_rendered(body=body)).response()
+    return catalogue_kept(("list", body), lambda: frostings_rendered(body=body)).response()
 
 
 def frostings_rendered(*, body: str | None) -> RenderedJson:
@@ -42,9 +42,15 @@ def frostings_rendered(*, body: str | None) -> RenderedJson:
 @bp.doc(summary="Get a frosting", responses=read_responses(404))
 @cacheable
 @bp.output(FrostingOut)
-def frosting_detail(slug: str) -> dict[str, Any]:
-    """One frosting with its pairings."""
-    return frosting_out(frosting_get(slug=slug), public_url=current_app.config["PUBLIC_URL"])
+def frosting_detail(slug: str) -> Response:
+    """One frosting with its pairings, kept rendered like the list."""
+    return catalogue_kept(("detail", slug), lambda: frosting_rendered(slug=slug)).response()
+
+
+def frosting_rendered(*, slug: str) -> RenderedJson:
+    """Frosting ``slug`` read from the database now (``FrostingNotFound``: 404)."""
+    frosting = frosting_out(frosting_get(slug=slug), public_url=current_app.config["PUBLIC_URL"])
+    return RenderedJson.of(jsonify(FrostingOut().dump(frosting)))
 
 
 @bp.get("/frostings/<slug>/image.svg")

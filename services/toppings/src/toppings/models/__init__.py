@@ -19,11 +19,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from cupcake_chassis.changes import ChangeSignal, change_signal_for
 from cupcake_chassis.databases import sqlalchemy_url
+from cupcake_chassis.sqlalchemy_changes import catalogue_changes_watch
 
 from ..settings import DATABASE_URL
-from .catalogue_changes import CHANNEL, catalogue_changes_watch
 from .meta import Base
 from .topping import Topping
+
+# The channel of the catalogue's change notifications on PostgreSQL.
+CHANNEL = "toppings_catalogue"
 
 __all__ = [
     "Base",
@@ -54,7 +57,7 @@ def get_engine(settings: Mapping[str, Any]) -> Engine:
 def get_session_factory(engine: Engine, *, changes: ChangeSignal) -> sessionmaker[Session]:
     """Return a session factory bound to ``engine`` whose commits tell ``changes``."""
     factory = sessionmaker(bind=engine)
-    catalogue_changes_watch(factory, signal=changes)
+    catalogue_changes_watch(factory, models=(Topping,), signal=lambda: changes)
     return factory
 
 
