@@ -239,7 +239,7 @@ def postgres_connect(conninfo: str) -> Connect:
     return connect
 
 
-_signals: dict[tuple[str, str], ChangeSignal] = {}
+_signals: dict[tuple[str, str, str], ChangeSignal] = {}
 _signals_lock = threading.Lock()
 
 
@@ -249,24 +249,32 @@ def change_signal_for(database_url: str, *, channel: str) -> ChangeSignal:
     SQLAlchemy-style URLs: ``sqlite:///path``, ``sqlite://`` (memory), ``postgresql://``
     (a driver suffix such as ``+psycopg`` is ignored).
     """
-    key = (database_url, channel)
-    with _signals_lock:
-        if key not in _signals:
-            _signals[key] = _signal_new(database_url, channel=channel)
-        return _signals[key]
-
-
-def _signal_new(database_url: str, *, channel: str) -> ChangeSignal:
     scheme, _separator, rest = database_url.partition("://")
     dialect = scheme.split("+")[0]
     if dialect in ("postgres", "postgresql"):
-        return PostgresSignal(postgres_connect(f"postgresql://{rest}"), channel=channel)
+        return postgres_change_signal(f"postgresql://{rest}", channel=channel)
     if dialect != "sqlite":
         raise ValueError(f"no change signal for {scheme} databases")
     path = rest.removeprefix("/").split("?")[0]
     if path in SQLITE_MEMORY_NAMES or "mode=memory" in rest:
-        return ProcessSignal()
-    return FileSignal(Path(f"{path}-changes"))
+        return _signal_kept(("memory", database_url, channel), ProcessSignal)
+    return _signal_kept(("file", path, channel), lambda: FileSignal(Path(f"{path}-changes")))
+
+
+def postgres_change_signal(conninfo: str, *, channel: str) -> ChangeSignal:
+    """The change signal of the PostgreSQL database at ``conninfo`` (a URL or a libpq
+    ``key=value`` string), one per database per process."""
+    return _signal_kept(
+        ("postgresql", conninfo, channel),
+        lambda: PostgresSignal(postgres_connect(conninfo), channel=channel),
+    )
+
+
+def _signal_kept(key: tuple[str, str, str], make: Callable[[], ChangeSignal]) -> ChangeSignal:
+    with _signals_lock:
+        if key not in _signals:
+            _signals[key] = make()
+        return _signals[key]
 
 
 def change_signals_close() -> None:

@@ -19,8 +19,9 @@ from django.db import connections
 from django.test import Client
 from pytest_django import DjangoDbBlocker, Settings
 
-from bodies.catalogue.kept import catalogue_kept_clear
+from bodies.catalogue.kept import catalogue_changes, catalogue_kept_clear
 from bodies.config.database import database_config
+from cupcake_chassis.testing.changes import change_signal_ready
 from cupcake_chassis.testing.postgres import (
     PristineCopy,
     postgres_server_url,
@@ -125,8 +126,10 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
 
 @pytest.fixture
 def database(database_url: str, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
-    """This test's own migrated and seeded database, in use for the whole test."""
+    """This test's own migrated and seeded database, in use for the whole test, its changes
+    told (on PostgreSQL, once the listener is connected)."""
     with database_url_in_use(database_url, django_db_blocker):
+        change_signal_ready(catalogue_changes())
         yield
 
 

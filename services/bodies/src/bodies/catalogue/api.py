@@ -49,7 +49,7 @@ def list_bodies(request: HttpRequest) -> HttpResponse:
 
     Served as rendered for the catalogue's current version; rendered anew after a write.
     """
-    content, etag = catalogue_kept("list", body_list_rendered)
+    content, etag = catalogue_kept(("list",), body_list_rendered)
     return cached_response(request, content=content, content_type="application/json", etag=etag)
 
 
@@ -69,9 +69,15 @@ def body_list_rendered() -> tuple[bytes, str]:
     openapi_extra=CACHEABLE,
 )
 def read_body(request: HttpRequest, slug: str) -> HttpResponse:
-    """One body; 304 when If-None-Match matches."""
-    body = BodyOut.model_validate(selectors.body_get(slug=slug))
-    return cached_response(request, content=json_bytes(body), content_type="application/json")
+    """One body; 304 when If-None-Match matches. Kept rendered like the list."""
+    content, etag = catalogue_kept(("detail", slug), lambda: body_rendered(slug=slug))
+    return cached_response(request, content=content, content_type="application/json", etag=etag)
+
+
+def body_rendered(*, slug: str) -> tuple[bytes, str]:
+    """Body ``slug`` read from the database now (NotFound: 404): its JSON and their ETag."""
+    content = json_bytes(BodyOut.model_validate(selectors.body_get(slug=slug)))
+    return content, etag_for(content)
 
 
 @router.get(

@@ -39,16 +39,3 @@ class Body(models.Model):
     def clean(self) -> None:
         """Store colours in one spelling, lower case, as the API does."""
         self.color = self.color.lower()
-
-
-class CatalogueVersion(models.Model):
-    """The catalogue's version: one row, given a new random token by every write.
-
-    Reads serve the list rendered for the current token (``bodies.catalogue.kept``); the
-    token changes in the same transaction as the bodies (``bodies.catalogue.signals``).
-    """
-
-    version = models.CharField(max_length=32)
-
-    def __str__(self) -> str:
-        return self.version
