@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cupcake_chassis.rendered import RenderCache, version_token
+from cupcake_chassis.rendered import RenderCache
 
 
 def counting(value: str) -> tuple[Callable[[], str], list[str]]:
@@ -70,10 +70,3 @@ def test_clear_forgets_everything() -> None:
     cache.clear()
 
     assert cache.get("list", version="v1", render=lambda: "new") == "new"
-
-
-def test_version_tokens_never_repeat() -> None:
-    tokens = {version_token() for _ in range(1000)}
-
-    assert len(tokens) == 1000
-    assert all(len(token) == 32 for token in tokens)

@@ -1,31 +1,19 @@
 """Answers rendered once per version of the data they show, kept in the process.
 
-A catalogue list is the same bytes until the catalogue changes, yet rendering it (ORM
+A catalogue read is the same bytes until the catalogue changes, yet rendering it (ORM
 query, serialisation, JSON, hash) costs far more than the rest of the request. So each
-service keeps a *catalogue version* in its database: a one-row table that every write
-changes, in the write's own transaction, to a new random token. A read asks the database
-for the token (one tiny query) and serves what was rendered for it, rendering anew only
-for a token it has not seen. Every worker process, and every host on the same database,
-asks the database, so none serves a list older than a write it could have seen.
-
-The token must be read *before* the data is rendered: the data is then at least as new as
-the token it is kept under. A random token, not a counter, never comes back: a token of a
-write that was rolled back, or of another database, can never match a later one.
+service keeps what it rendered under the token of its catalogue's change signal
+(``cupcake_chassis.changes``), which changes with every committed write, and renders anew
+only for a token it has not seen.
 """
 
 from __future__ import annotations
 
-import secrets
 import threading
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-
-
-def version_token() -> str:
-    """A new catalogue version: random, so that no two writes ever share one."""
-    return secrets.token_hex(16)
 
 
 class RenderCache(Generic[T]):
