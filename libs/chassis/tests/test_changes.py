@@ -56,19 +56,6 @@ def test_two_signals_on_one_file_see_each_others_writes(tmp_path: Path) -> None:
     assert reader.token() == writer.token() != before
 
 
-def test_a_token_file_removed_or_replaced_is_followed(tmp_path: Path) -> None:
-    path = tmp_path / "db-changes"
-    signal = FileSignal(path)
-    first = signal.token()
-    path.unlink()
-    second = signal.token()
-    assert path.exists() and second != first
-    replacement = tmp_path / "new"
-    replacement.write_bytes(b"r" * 16)
-    replacement.replace(path)
-    assert signal.token() == b"r" * 16
-
-
 def test_a_short_token_file_is_filled_before_it_is_mapped(tmp_path: Path) -> None:
     path = tmp_path / "db-changes"
     path.write_bytes(b"")

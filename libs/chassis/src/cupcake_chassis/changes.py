@@ -6,7 +6,7 @@ database. A *change signal* gives readers a token that changes with every commit
 
 - **SQLite** (one host): a 16-byte token in a small file beside the database
   (``<database>-changes``), mapped into memory by every process; a write puts a new random
-  token there right after it commits. A read costs a ``stat`` and a memory read (about a
+  token there right after it commits. A read costs a memory read (well under a
   microsecond), and the very next read after a write, in any process, sees the new token.
 - **PostgreSQL** (any number of hosts): each process listens on a channel; a write sends
   ``NOTIFY`` in its own transaction, which PostgreSQL delivers when, and only if, it
@@ -77,26 +77,27 @@ class ProcessSignal:
 
 
 class FileSignal:
-    """Changes of a database file, told through a token file every process maps."""
+    """Changes of a database file, told through a token file every process maps.
+
+    A read is a memory read, with no system call: a call that releases the GIL would let
+    the process's other threads in and cost far more than itself. The file lives as long
+    as its database: removing it under running services is like removing the database's
+    own ``-wal`` file.
+    """
 
     notify_statement: str | None = None
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
-        self._mapped: tuple[tuple[int, int], mmap.mmap] | None = None
+        self._mapped: mmap.mmap | None = None
 
     def token(self) -> bytes:
         """The token in the file now (the file is made if it is missing)."""
-        try:
-            stat = os.stat(self.path)
-            identity = (stat.st_dev, stat.st_ino)
-        except FileNotFoundError:
-            identity = None
         mapped = self._mapped
-        if mapped is None or mapped[0] != identity:
+        if mapped is None:
             mapped = self._map()
-        return mapped[1][:TOKEN_SIZE]
+        return mapped[:TOKEN_SIZE]
 
     def changed(self) -> None:
         """A write has committed: a new token in the file, for every process."""
@@ -110,19 +111,17 @@ class FileSignal:
         finally:
             os.close(fd)
 
-    def _map(self) -> tuple[tuple[int, int], mmap.mmap]:
-        # The file was made, replaced or removed since it was mapped (or never was):
-        # map the one there now. A file shorter than a token gets one first, since
-        # reading a mapping past the end of its file kills the process (SIGBUS).
+    def _map(self) -> mmap.mmap:
+        # A file shorter than a token gets one first: reading a mapping past the end of
+        # its file kills the process (SIGBUS).
         with self._lock:
-            self._write(token_new(), only_if_short=True)
-            fd = os.open(self.path, os.O_RDONLY)
-            try:
-                stat = os.fstat(fd)
-                mapping = mmap.mmap(fd, TOKEN_SIZE, mmap.MAP_SHARED, mmap.PROT_READ)
-            finally:
-                os.close(fd)
-            self._mapped = ((stat.st_dev, stat.st_ino), mapping)
+            if self._mapped is None:
+                self._write(token_new(), only_if_short=True)
+                fd = os.open(self.path, os.O_RDONLY)
+                try:
+                    self._mapped = mmap.mmap(fd, TOKEN_SIZE, mmap.MAP_SHARED, mmap.PROT_READ)
+                finally:
+                    os.close(fd)
             return self._mapped
 
 
