@@ -15,6 +15,7 @@ from pyramid.router import Router  # noqa: E402
 from cupcake_chassis.otel import tracing_configure  # noqa: E402
 
 from .migrate import migration_heads  # noqa: E402
+from .request import request_methods_bake  # noqa: E402
 from .settings import load_settings  # noqa: E402
 
 
@@ -33,4 +34,5 @@ def main(global_config: dict[str, Any] | None = None, **settings: Any) -> Router
             from opentelemetry.instrumentation.pyramid import PyramidInstrumentor
 
             PyramidInstrumentor().instrument_config(config)  # type: ignore[no-untyped-call]
+        request_methods_bake(config)
     return config.make_wsgi_app()

@@ -56,6 +56,8 @@ def load_settings(
         # Response validation costs time on every request: tests switch it on.
         RESPONSE_VALIDATION: False,
         "tm.manager_hook": "pyramid_tm.explicit_manager",
+        # Reads need no transaction of their own (``models.dbsession``): writes only.
+        "tm.activate_hook": "toppings.models.transaction_wanted",
     }
     settings.update(overrides or {})
     return settings

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import pyramid_tm
 import transaction
 import zope.sqlalchemy
 from pyramid.config import Configurator
@@ -72,6 +73,15 @@ def get_tm_session(
     return dbsession
 
 
+def transaction_wanted(request: Request) -> bool:
+    """pyramid_tm's ``tm.activate_hook``: a transaction for requests that may write.
+
+    Reads (GET, HEAD) get none: the two-phase commit machinery would cost more than a
+    kept catalogue read, to commit nothing.
+    """
+    return request.method not in ("GET", "HEAD")
+
+
 def includeme(config: Configurator) -> None:
     """Add the engine, pyramid_tm and ``request.dbsession`` to the application."""
     config.include("pyramid_tm")
@@ -85,6 +95,11 @@ def includeme(config: Configurator) -> None:
     def dbsession(request: Request) -> Session:
         # Looked up per request, so tests can point a built app at another database.
         factory: sessionmaker[Session] = request.registry["dbsession_factory"]
-        return get_tm_session(factory, request.tm, request=request)
+        if pyramid_tm.is_tm_active(request):
+            return get_tm_session(factory, request.tm, request=request)
+        # A read: a plain session, closed (its reads rolled back) when the request ends.
+        session = factory(info={"request": request})
+        request.add_finished_callback(lambda _request: session.close())
+        return session
 
     config.add_request_method(dbsession, reify=True)
