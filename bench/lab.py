@@ -13,8 +13,12 @@ from pathlib import Path
 import httpx
 import psutil
 
+from bench.reads import DOCUMENTS_ENV
+from cupcake_lab.output import LinePrinter
 from cupcake_lab.ports import free_port
-from cupcake_lab.settings import default_threads
+from cupcake_lab.process import ManagedService
+from cupcake_lab.services import ServiceSpec
+from cupcake_lab.settings import LabSettings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("bodies", "frostings", "toppings")
@@ -28,6 +32,11 @@ class BenchLab:
     env: dict[str, str]
     urls: dict[str, str]
     up_seconds: float
+
+    @property
+    def settings(self) -> LabSettings:
+        """The launcher's settings for this lab (workers, threads per worker, ...)."""
+        return load_settings(self.env)
 
     def cli(self, *args: str) -> None:
         """Run ``cupcake-lab ARGS`` against this lab (SystemExit if it fails)."""
@@ -53,7 +62,8 @@ class BenchLab:
 
 
 def lab_start(workdir: Path) -> BenchLab:
-    """Start a lab on spare ports; the time from the command to all three ready."""
+    """Start a lab on spare ports as ``make up`` does (chaos hooks on); the time from the
+    command to all three ready."""
     ports = {name: free_port() for name in SERVICES}
     env = dict(os.environ, CUPCAKE_STATE_DIR=str(workdir / "state"), NO_COLOR="1")
     env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
@@ -61,7 +71,7 @@ def lab_start(workdir: Path) -> BenchLab:
     started = time.monotonic()
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "cupcake-lab"), "up"],
+            [str(Path(sys.executable).parent / "cupcake-lab"), "up", "--chaos"],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -82,39 +92,50 @@ def lab_stop(lab: BenchLab) -> None:
     lab.process.wait(60)
 
 
-def baseline_start(target: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Serve a minimal app under granian exactly as the launcher serves a service."""
+def baseline_argv(target: str, *, port: int, settings: LabSettings) -> list[str]:
+    """The launcher's own granian command line, serving ``target`` with the lab's workers
+    and threads per worker."""
+    spec = ServiceSpec(
+        name="baseline",
+        framework="",
+        default_port=port,
+        colour="",
+        migrate=(),
+        wsgi_target=target,
+        factory=True,
+    )
+    service = ManagedService(
+        spec,
+        host="127.0.0.1",
+        port=port,
+        env={},
+        log_file=Path(os.devnull),
+        printer=LinePrinter(),
+        workers=settings.workers,
+        threads=settings.threads,
+    )
+    return service.server_argv()
+
+
+def baseline_start(
+    target: str, *, documents: Path, ready_path: str, settings: LabSettings
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Serve a minimal app and the ``documents`` it answers exactly as the launcher serves a
+    service; its base URL once ``ready_path`` answers."""
     port = free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--blocking-threads",
-            str(default_threads()),
-            "--no-ws",
-            "--factory",
-            target,
-        ],
+        baseline_argv(target, port=port, settings=settings),
         cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **{DOCUMENTS_ENV: str(documents)}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    url = f"http://127.0.0.1:{port}/hello"
+    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
+            if httpx.get(url + ready_path, timeout=1).status_code == 200:
                 return process, url
         except httpx.TransportError:
             time.sleep(0.05)
