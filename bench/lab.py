@@ -123,14 +123,16 @@ def baseline_start(
     """Serve a minimal app and the ``documents`` it answers exactly as the launcher serves a
     service; its base URL once ``ready_path`` answers."""
     port = free_port()
-    process = subprocess.Popen(
-        baseline_argv(target, port=port, settings=settings),
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT), **{DOCUMENTS_ENV: str(documents)}),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    log = documents.with_suffix(".log")
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            baseline_argv(target, port=port, settings=settings),
+            cwd=ROOT,
+            env=dict(os.environ, PYTHONPATH=str(ROOT), **{DOCUMENTS_ENV: str(documents)}),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -139,11 +141,14 @@ def baseline_start(
                 return process, url
         except httpx.TransportError:
             time.sleep(0.05)
-    process.kill()
-    raise SystemExit(f"the baseline {target} did not start")
+    baseline_stop(process)
+    raise SystemExit(f"the baseline {target} did not start:\n{log.read_text()[-3000:]}")
 
 
 def baseline_stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a baseline server and its worker."""
-    os.killpg(process.pid, signal.SIGTERM)
+    """Stop a baseline server and its worker (if it has not already exited)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
     process.wait(30)
