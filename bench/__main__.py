@@ -21,6 +21,7 @@ from bench.costs.run import arguments_add, cost_tables
 from bench.lab import BenchLab, lab_stop
 from bench.read_figures import read_figures
 from bench.report import print_table
+from bench.same_bytes import NotSameBytes
 from bench.stalled import stalled_figures
 from bench.startup import lab_started_repeatedly, memory_figure
 
@@ -54,8 +55,16 @@ def arguments() -> argparse.Namespace:
 
 
 def main() -> None:
+    """Run every figure and print the tables; stop, saying why, if a baseline does not
+    answer the bytes of the read it stands beside."""
+    try:
+        run(arguments())
+    except NotSameBytes as exc:
+        raise SystemExit(f"make bench: {exc}") from exc
+
+
+def run(args: argparse.Namespace) -> None:
     """Run every figure and print the tables."""
-    args = arguments()
     wrk.wrk_path()
     with tempfile.TemporaryDirectory(prefix="cupcake-bench-") as name:
         workdir = Path(name)

@@ -79,6 +79,8 @@ def lab_start(workdir: Path) -> BenchLab:
         )
     while "Cupcake Lab is up" not in log.read_text():
         if process.poll() is not None or time.monotonic() - started > 120:
+            process.send_signal(signal.SIGTERM)
+            process.wait(60)
             raise SystemExit(f"the lab did not start:\n{log.read_text()}")
         time.sleep(0.02)
     up_seconds = time.monotonic() - started

@@ -28,6 +28,7 @@ from bench.reads import (
     capture,
     documents_write,
 )
+from bench.same_bytes import NotSameBytes
 from cupcake_lab.lab import service_env
 from cupcake_lab.output import LinePrinter
 from cupcake_lab.ports import free_port
@@ -137,7 +138,10 @@ def main() -> None:
     """``make bench-costs``: print the cost tables."""
     parser = argparse.ArgumentParser(prog="make bench-costs", description=__doc__)
     arguments_add(parser)
-    print(cost_tables(parser.parse_args()))
+    try:
+        print(cost_tables(parser.parse_args()))
+    except NotSameBytes as exc:
+        raise SystemExit(f"make bench-costs: {exc}") from exc
 
 
 if __name__ == "__main__":
