@@ -12,7 +12,7 @@ PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
 .PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
-	test-chassis unit-bench test-contract test-fuzz test-e2e test-failure test-browser test-deploy test-crash bench screenshots clean
+	test-chassis unit-bench test-contract test-fuzz test-e2e test-failure test-browser test-deploy test-crash bench bench-costs screenshots clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -67,7 +67,7 @@ test-chassis: .venvs/chassis/.synced ## the service chassis library, in its own 
 unit-launcher: install ## the launcher's unit tests
 	cd launcher && ../$(BIN)/pytest $(PYTEST_FLAGS)
 
-unit-bench: install ## the benchmark harness's unit tests (wrk's report, the Locust file's helpers)
+unit-bench: install ## the benchmark harness's unit tests (wrk's report, same bytes, goals, the Locust file's helpers)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/bench
 
 test-contract: install ## cross-service contract tests (peers run in-process)
@@ -94,8 +94,11 @@ test-deploy: install ## Dockerfiles, compose and Kubernetes manifests, checked o
 test-crash: install ## writes while services are kill -9-ed: what was acknowledged is kept, once
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/crash
 
-bench: install ## the benchmark table: ratios measured side by side in one run (needs wrk)
+bench: install ## every goal of the benchmark, measured side by side in one run, then the cost tables (needs wrk)
 	$(BIN)/python -m bench $(BENCH_FLAGS)
+
+bench-costs: install ## the per-request cost tables alone: CPU µs per request, in-process, layer by layer
+	$(BIN)/python -m bench.costs $(COST_FLAGS)
 
 .PHONY: locust
 locust: install ## Locust's web UI on http://127.0.0.1:8089: people on a running lab (make up)

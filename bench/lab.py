@@ -13,8 +13,12 @@ from pathlib import Path
 import httpx
 import psutil
 
+from bench.reads import DOCUMENTS_ENV
+from cupcake_lab.output import LinePrinter
 from cupcake_lab.ports import free_port
-from cupcake_lab.settings import default_threads
+from cupcake_lab.process import ManagedService
+from cupcake_lab.services import ServiceSpec
+from cupcake_lab.settings import LabSettings, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVICES = ("bodies", "frostings", "toppings")
@@ -28,6 +32,11 @@ class BenchLab:
     env: dict[str, str]
     urls: dict[str, str]
     up_seconds: float
+
+    @property
+    def settings(self) -> LabSettings:
+        """The launcher's settings for this lab (workers, threads per worker, ...)."""
+        return load_settings(self.env)
 
     def cli(self, *args: str) -> None:
         """Run ``cupcake-lab ARGS`` against this lab (SystemExit if it fails)."""
@@ -53,7 +62,8 @@ class BenchLab:
 
 
 def lab_start(workdir: Path) -> BenchLab:
-    """Start a lab on spare ports; the time from the command to all three ready."""
+    """Start a lab on spare ports as ``make up`` does (chaos hooks on); the time from the
+    command to all three ready."""
     ports = {name: free_port() for name in SERVICES}
     env = dict(os.environ, CUPCAKE_STATE_DIR=str(workdir / "state"), NO_COLOR="1")
     env.update({f"{name.upper()}_PORT": str(port) for name, port in ports.items()})
@@ -61,7 +71,7 @@ def lab_start(workdir: Path) -> BenchLab:
     started = time.monotonic()
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "cupcake-lab"), "up"],
+            [str(Path(sys.executable).parent / "cupcake-lab"), "up", "--chaos"],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
@@ -69,6 +79,8 @@ def lab_start(workdir: Path) -> BenchLab:
         )
     while "Cupcake Lab is up" not in log.read_text():
         if process.poll() is not None or time.monotonic() - started > 120:
+            process.send_signal(signal.SIGTERM)
+            process.wait(60)
             raise SystemExit(f"the lab did not start:\n{log.read_text()}")
         time.sleep(0.02)
     up_seconds = time.monotonic() - started
@@ -82,47 +94,63 @@ def lab_stop(lab: BenchLab) -> None:
     lab.process.wait(60)
 
 
-def baseline_start(target: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Serve a minimal app under granian exactly as the launcher serves a service."""
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "granian",
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--blocking-threads",
-            str(default_threads()),
-            "--no-ws",
-            "--factory",
-            target,
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
+def baseline_argv(target: str, *, port: int, settings: LabSettings) -> list[str]:
+    """The launcher's own granian command line, serving ``target`` with the lab's workers
+    and threads per worker."""
+    spec = ServiceSpec(
+        name="baseline",
+        framework="",
+        default_port=port,
+        colour="",
+        migrate=(),
+        wsgi_target=target,
+        factory=True,
     )
-    url = f"http://127.0.0.1:{port}/hello"
+    service = ManagedService(
+        spec,
+        host="127.0.0.1",
+        port=port,
+        env={},
+        log_file=Path(os.devnull),
+        printer=LinePrinter(),
+        workers=settings.workers,
+        threads=settings.threads,
+    )
+    return service.server_argv()
+
+
+def baseline_start(
+    target: str, *, documents: Path, ready_path: str, settings: LabSettings
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Serve a minimal app and the ``documents`` it answers exactly as the launcher serves a
+    service; its base URL once ``ready_path`` answers."""
+    port = free_port()
+    log = documents.with_suffix(".log")
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            baseline_argv(target, port=port, settings=settings),
+            cwd=ROOT,
+            env=dict(os.environ, PYTHONPATH=str(ROOT), **{DOCUMENTS_ENV: str(documents)}),
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url, timeout=1).status_code == 200:
+            if httpx.get(url + ready_path, timeout=1).status_code == 200:
                 return process, url
         except httpx.TransportError:
             time.sleep(0.05)
-    process.kill()
-    raise SystemExit(f"the baseline {target} did not start")
+    baseline_stop(process)
+    raise SystemExit(f"the baseline {target} did not start:\n{log.read_text()[-3000:]}")
 
 
 def baseline_stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop a baseline server and its worker."""
-    os.killpg(process.pid, signal.SIGTERM)
+    """Stop a baseline server and its worker (if it has not already exited)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
     process.wait(30)

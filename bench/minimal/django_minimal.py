@@ -1,22 +1,29 @@
-"""Django's minimal JSON view: one URL, one JsonResponse, no middleware."""
+"""Django's minimal JSON view: one JsonResponse per request, no middleware, serving the
+documents the harness captured from the lab (``bench.minimal.documents``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-
-def hello(request: Any) -> Any:
-    """The smallest useful JSON answer."""
-    from django.http import JsonResponse
-
-    return JsonResponse({"items": []})
-
+from bench.minimal.documents import Served, served_documents
 
 urlpatterns: list[Any] = []
 
 
+def view_for(served: Served) -> Any:
+    """A view writing ``served``'s document with JsonResponse, in the lab's JSON style."""
+    from django.http import JsonResponse
+
+    params = {"separators": served.style.separators, "ensure_ascii": served.style.ensure_ascii}
+
+    def view(request: Any) -> Any:
+        return JsonResponse(served.document, safe=False, json_dumps_params=params)
+
+    return view
+
+
 def make_app() -> Any:
-    """Configure Django for this one view and return its WSGI application."""
+    """Configure Django for these views only and return its WSGI application."""
     import django
     from django.conf import settings
     from django.core.wsgi import get_wsgi_application
@@ -31,5 +38,6 @@ def make_app() -> Any:
         INSTALLED_APPS=[],
     )
     django.setup()
-    urlpatterns.append(path("hello", hello))
+    for served in served_documents():
+        urlpatterns.append(path(served.path.lstrip("/"), view_for(served)))
     return get_wsgi_application()

@@ -1,0 +1,1 @@
+"""The per-request cost table: CPU microseconds per request, measured in-process."""
