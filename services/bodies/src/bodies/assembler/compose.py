@@ -35,6 +35,10 @@ from bodies.assembler.upstream import Upstreams
 
 PART_FIELDS = ("slug", "name", "description", "color", "image_url")
 
+# Parts, choices and calls are built with ``model_construct``: their values were validated
+# where they came in (the peers' answers, the database, the chassis' call records), and
+# validating them again cost a quarter of a composition's CPU time.
+
 
 def part_fields(item: Part | PeerItem) -> dict[str, str]:
     """The fields every catalogue item has, whichever layer it is from."""
@@ -80,7 +84,7 @@ def cupcake_compose(
         services=services_state(got=got, upstreams=upstreams, frosting=frosting),
         # Every part known means every rule could be checked, and none refused it.
         complete=all(isinstance(part, ChosenPart) for part in chosen),
-        calls=[CallOut(**call.as_dict()) for call in got.calls],
+        calls=[CallOut.model_construct(**call.as_dict()) for call in got.calls],
     )
 
 
@@ -139,12 +143,12 @@ def chosen_part(
         return None
     if known is None:
         return UnavailablePart(slug=slug)
-    return ChosenPart.model_validate(part_fields(known[slug]))
+    return ChosenPart.model_construct(**part_fields(known[slug]))
 
 
 def choice_of(item: Part | PeerItem, *, allowed: bool, reason: str | None) -> Choice:
     """A card of a layer."""
-    return Choice(**part_fields(item), allowed=allowed, reason=reason)
+    return Choice.model_construct(**part_fields(item), allowed=allowed, reason=reason)
 
 
 def frosting_choices(*, got: Gathered, body: str | None, rule: str | None) -> list[Choice]:
