@@ -1,9 +1,7 @@
-"""The frostings service of Cupcake Lab (Flask + APIFlask): frostings and the pairing rules.
+"""The application factory of the frostings service (``frostings.create_app`` calls it).
 
-``create_app`` is the application factory; granian serves it with
-``granian --interface wsgi --factory frostings:create_app``. The app it returns answers
-through the service chassis: deadlines on every request, chaos in the local lab, and
-resilient clients of the peers.
+The app it returns answers through the service chassis: deadlines on every request, chaos
+in the local lab, and resilient clients of the peers.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from frostings.openapi import OPENAPI_CONFIG, schema_name, spec_finish
 def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
     """Build the WSGI app from the environment, overridden by ``test_config`` if given."""
     app = APIFlask(
-        __name__,
+        "frostings",
         title="Cupcake Lab frostings",
         version=version("cupcake-frostings"),
         spec_path="/api/v1/openapi.json",

@@ -1,0 +1,22 @@
+"""The frostings service of Cupcake Lab (Flask + APIFlask): frostings and the pairing rules.
+
+``create_app`` is the application factory; granian serves it with
+``granian --interface wsgi --factory frostings:create_app``. The app is built by
+``frostings.app``, imported on the first call and not with the package, so that
+``frostings-migrate``, when it finds nothing to do, imports no framework.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from apiflask import APIFlask
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
+    """Build the WSGI app from the environment, overridden by ``test_config`` if given."""
+    from frostings.app import create_app as app_create
+
+    return app_create(test_config)
