@@ -16,6 +16,8 @@ class ServiceSpec:
     migrate: tuple[str, ...]
     wsgi_target: str
     factory: bool = False
+    # Threads per granian worker unless CUPCAKE_THREADS says otherwise (settings.py).
+    threads: int = 1
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
@@ -44,6 +46,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
         colour="yellow",
         migrate=("bodies-manage", "migrate", "--noinput"),
         wsgi_target="bodies.config.wsgi:application",
+        # Its compositions wait on peers (up to the 1 s deadline): a second thread keeps
+        # one stalled peer from holding up every other request.
+        threads=2,
     ),
 )
 
