@@ -100,11 +100,11 @@ def test_allowed_hosts_given_by_the_user_are_kept(
     assert service_env(settings, bodies, "token")["DJANGO_ALLOWED_HOSTS"] == "cupcakes.example"
 
 
-def test_bodies_which_waits_on_peers_has_more_threads_than_the_catalogues(
+def test_each_service_has_its_default_threads(
     tmp_path: Path,
 ) -> None:
     settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
-    assert dict(settings.threads) == {"toppings": 1, "frostings": 1, "bodies": 2}
+    assert dict(settings.threads) == {"toppings": 5, "frostings": 5, "bodies": 5}
 
 
 def test_cupcake_threads_sets_the_threads_of_every_service(tmp_path: Path) -> None:

@@ -59,11 +59,10 @@ def _database_url(env: Mapping[str, str], spec: ServiceSpec, state_dir: Path) ->
 def default_threads(name: str | None = None) -> int:
     """Threads per worker of service ``name`` (of a catalogue service if None).
 
-    Measured on two cores (README, "Threads per worker"): more threads than requests that
-    wait on something only queue for the GIL. A catalogue read waits on nothing but its
-    own database, so one thread; bodies waits on its peers, so it has two.
+    Measured on two cores (README, "Threads per worker"): fewer threads read faster, but a
+    request that waits (on a peer, or on chaos latency) then holds up the others.
     """
-    return 1 if name is None else service_spec(name).threads
+    return service_spec(name or "toppings").threads
 
 
 def _threads(env: Mapping[str, str]) -> dict[str, int]:
