@@ -98,3 +98,17 @@ def test_allowed_hosts_given_by_the_user_are_kept(
     settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), "CUPCAKE_HOST": "10.0.0.1"})
     bodies = next(spec for spec in SERVICES if spec.name == "bodies")
     assert service_env(settings, bodies, "token")["DJANGO_ALLOWED_HOSTS"] == "cupcakes.example"
+
+
+def test_each_service_has_its_default_threads(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
+    assert dict(settings.threads) == {"toppings": 5, "frostings": 5, "bodies": 5}
+
+
+def test_cupcake_threads_sets_the_threads_of_every_service(tmp_path: Path) -> None:
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), "CUPCAKE_THREADS": "5"})
+    assert set(settings.threads.values()) == {5}
+    with pytest.raises(SystemExit, match="CUPCAKE_THREADS"):
+        load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), "CUPCAKE_THREADS": "0"})

@@ -10,7 +10,6 @@ import time
 from dataclasses import replace
 from types import FrameType
 
-import httpx
 from rich.console import Console
 from rich.table import Table
 
@@ -122,24 +121,23 @@ def command_status(settings: LabSettings, *, as_json: bool) -> int:
     except LabNotRunning:
         launcher_view = {}
     rows = []
-    with httpx.Client(timeout=1.0) as client:
-        for spec in SERVICES:
-            url = settings.base_url(spec.name)
-            seen = probe(client, url)
-            known = launcher_view.get(spec.name, {})
-            rows.append(
-                {
-                    "service": spec.name,
-                    "framework": spec.framework,
-                    "url": url,
-                    "pid": known.get("pid"),
-                    "state": known.get("state", "not started by a lab"),
-                    "alive": seen.alive,
-                    "ready": seen.ready,
-                    "detail": seen.detail,
-                    "rss_mb": round(known.get("rss_bytes", 0) / 2**20, 1),
-                }
-            )
+    for spec in SERVICES:
+        url = settings.base_url(spec.name)
+        seen = probe(url)
+        known = launcher_view.get(spec.name, {})
+        rows.append(
+            {
+                "service": spec.name,
+                "framework": spec.framework,
+                "url": url,
+                "pid": known.get("pid"),
+                "state": known.get("state", "not started by a lab"),
+                "alive": seen.alive,
+                "ready": seen.ready,
+                "detail": seen.detail,
+                "rss_mb": round(known.get("rss_bytes", 0) / 2**20, 1),
+            }
+        )
     if as_json:
         print(json.dumps({"services": rows}, indent=2))
     else:

@@ -7,16 +7,14 @@ import json
 import os
 import secrets
 import threading
-from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from cupcake_lab.lab import ACTIONS, Lab, PortTaken
 from cupcake_lab.process import ServiceFailed
+from cupcake_lab.readiness import HttpError, http_call
 
 TOKEN_HEADER = "X-Lab-Control-Token"
 ACTION_TIMEOUT = 120.0
@@ -129,24 +127,23 @@ class ControlClient:
         self._headers = {TOKEN_HEADER: state["control_token"]}
         self._timeout = timeout
 
-    def _call(self, send: Callable[[httpx.Client], httpx.Response]) -> dict[str, Any]:
+    def _call(self, method: str, path: str) -> dict[str, Any]:
         try:
-            with httpx.Client(
-                base_url=self._url, headers=self._headers, timeout=self._timeout
-            ) as client:
-                response = send(client)
-        except httpx.TransportError as exc:
+            answer = http_call(
+                f"{self._url}{path}", method=method, headers=self._headers, timeout=self._timeout
+            )
+        except HttpError as exc:
             raise LabNotRunning(f"the lab at {self._url} does not answer ({exc})") from exc
-        payload: dict[str, Any] = response.json()
-        if response.status_code != 200:
-            payload.setdefault("error", f"control endpoint answered {response.status_code}")
+        payload: dict[str, Any] = json.loads(answer.body)
+        if answer.status != 200:
+            payload.setdefault("error", f"control endpoint answered {answer.status}")
         return payload
 
     def services(self) -> dict[str, Any]:
         """The launcher's view of each service."""
-        services: dict[str, Any] = self._call(lambda c: c.get("/services")).get("services", {})
+        services: dict[str, Any] = self._call("GET", "/services").get("services", {})
         return services
 
     def act(self, name: str, action: str) -> dict[str, Any]:
         """Ask the lab to apply ``action`` to ``name``; the answer has ``state`` or ``error``."""
-        return self._call(lambda c: c.post(f"/services/{name}/{action}"))
+        return self._call("POST", f"/services/{name}/{action}")

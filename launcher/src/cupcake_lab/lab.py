@@ -9,8 +9,6 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-import httpx
-
 from cupcake_lab.output import LinePrinter
 from cupcake_lab.ports import port_is_free
 from cupcake_lab.process import ManagedService, ServiceFailed
@@ -80,7 +78,7 @@ class Lab:
                 log_file=settings.log_dir / f"{spec.name}.log",
                 printer=printer,
                 workers=settings.workers,
-                threads=settings.threads,
+                threads=settings.threads[spec.name],
             )
             for spec in SERVICES
         }
@@ -128,25 +126,24 @@ class Lab:
         """Wait until each named service is ready; ServiceFailed if one dies or times out."""
         deadline = time.monotonic() + self.settings.ready_timeout
         waiting = set(names)
-        with httpx.Client(timeout=1.0) as client:
-            while waiting:
-                for name in sorted(waiting):
-                    service = self.services[name]
-                    if not service.running:
-                        raise ServiceFailed(
-                            name, f"exited ({service.exit_code}) while starting", service.tail()
-                        )
-                    if probe(client, self.settings.base_url(name)).ready:
-                        waiting.discard(name)
-                if waiting and time.monotonic() > deadline:
-                    name = sorted(waiting)[0]
+        while waiting:
+            for name in sorted(waiting):
+                service = self.services[name]
+                if not service.running:
                     raise ServiceFailed(
-                        name,
-                        f"not ready after {self.settings.ready_timeout:.0f} s",
-                        self.services[name].tail(),
+                        name, f"exited ({service.exit_code}) while starting", service.tail()
                     )
-                if waiting:
-                    time.sleep(0.05)
+                if probe(self.settings.base_url(name)).ready:
+                    waiting.discard(name)
+            if waiting and time.monotonic() > deadline:
+                name = sorted(waiting)[0]
+                raise ServiceFailed(
+                    name,
+                    f"not ready after {self.settings.ready_timeout:.0f} s",
+                    self.services[name].tail(),
+                )
+            if waiting:
+                time.sleep(0.05)
 
     def act(self, name: str, action: str) -> str:
         """Apply ``action`` (one of ACTIONS) to service ``name``; return its new state."""

@@ -16,6 +16,10 @@ class ServiceSpec:
     migrate: tuple[str, ...]
     wsgi_target: str
     factory: bool = False
+    # Threads per granian worker unless CUPCAKE_THREADS says otherwise (settings.py).
+    # One thread measured faster for the catalogues, but a slow answer (chaos latency, a
+    # stalled peer) then holds up every other request: tests/failure fails with it.
+    threads: int = 5
 
 
 SERVICES: tuple[ServiceSpec, ...] = (

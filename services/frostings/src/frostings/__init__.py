@@ -1,62 +1,22 @@
 """The frostings service of Cupcake Lab (Flask + APIFlask): frostings and the pairing rules.
 
 ``create_app`` is the application factory; granian serves it with
-``granian --interface wsgi --factory frostings:create_app``. The app it returns answers
-through the service chassis: deadlines on every request, chaos in the local lab, and
-resilient clients of the peers.
+``granian --interface wsgi --factory frostings:create_app``. The app is built by
+``frostings.app``, imported on the first call and not with the package, so that
+``frostings-migrate``, when it finds nothing to do, imports no framework.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apiflask import APIFlask
-
-from cupcake_chassis.databases import sqlalchemy_url
-from frostings.api import catalogue, edits, pairings
-from frostings.catalogue_cache import catalogue_cache_init
-from frostings.clients import EXTENSION_KEY, peers_create
-from frostings.config import load_config
-from frostings.error_handlers import error_handlers_init
-from frostings.extensions import MIGRATIONS_DIR, db, migrate, sqlite_pragmas_install
-from frostings.health import bp as health_bp
-from frostings.logs import logging_init
-from frostings.middleware import middleware_install
-from frostings.openapi import OPENAPI_CONFIG, schema_name, spec_finish
+if TYPE_CHECKING:
+    from apiflask import APIFlask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
     """Build the WSGI app from the environment, overridden by ``test_config`` if given."""
-    app = APIFlask(
-        __name__,
-        title="Cupcake Lab frostings",
-        version=version("cupcake-frostings"),
-        spec_path="/api/v1/openapi.json",
-        docs_path="/api/v1/docs",
-        docs_oauth2_redirect_path=None,
-    )
-    app.config.from_mapping(load_config())
-    app.config.from_mapping(OPENAPI_CONFIG)
-    if test_config is not None:
-        app.config.from_mapping(test_config)
-    app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    from frostings.app import create_app as app_create
 
-    logging_init(app)
-    db.init_app(app)
-    with app.app_context():
-        sqlite_pragmas_install(db.engine)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
-    app.extensions[EXTENSION_KEY] = peers_create(app.config)
-    catalogue_cache_init(app)
-
-    error_handlers_init(app)
-    app.schema_name_resolver = schema_name
-    app.spec_processor(spec_finish)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(catalogue.bp)
-    app.register_blueprint(pairings.bp)
-    app.register_blueprint(edits.bp)
-    middleware_install(app)
-    return app
+    return app_create(test_config)

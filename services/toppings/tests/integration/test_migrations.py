@@ -65,6 +65,14 @@ def test_the_console_script_migrates_the_database_of_the_environment(
     assert "toppings: database at head" in capsys.readouterr().out
     main([])  # a second run changes nothing and does not fail
     assert _slugs(f"sqlite:///{database}") == ["cherry", "flag", "sprinkles"]
+    assert "nothing to migrate" in capsys.readouterr().out
+
+
+def test_the_heads_read_from_the_scripts_are_alembics() -> None:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config(database_url=""))
+    assert migration_heads() == set(scripts.get_heads())
 
 
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ so that ``bodies-manage migrate`` and granian run with no configuration at all.
 """
 
 import os
-from pathlib import Path
 
 import httpx
 
@@ -17,11 +16,12 @@ from bodies.config.env import (
     list_from_env,
     seconds_from_env,
 )
+from bodies.config.locations import database_url, state_dir
 from bodies.config.origins import origin_of, origins_from_env
 from bodies.config.rate import rate_parse
 from bodies.config.secret_key import secret_key_load
 
-STATE_DIR = Path(os.environ.get("CUPCAKE_STATE_DIR") or Path.cwd() / ".lab")
+STATE_DIR = state_dir()
 
 # Off unless asked for: with DEBUG on, Django shows tracebacks and settings to any client.
 DEBUG = flag_from_env("DJANGO_DEBUG")
@@ -51,11 +51,7 @@ CSRF_TRUSTED_ORIGINS = list_from_env("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Other sites whose scripts may call this API (CORS); none by default, the page needs none.
 CORS_ALLOWED_ORIGINS = origins_from_env("CORS_ALLOWED_ORIGINS")
 
-DATABASES = {
-    "default": database_config(
-        url=os.environ.get("DATABASE_URL") or f"sqlite:///{STATE_DIR / 'bodies.sqlite3'}"
-    )
-}
+DATABASES = {"default": database_config(url=database_url())}
 
 # Bearer token for catalogue writes; writes, chaos and the Django admin are off (403) while
 # it is unset.
@@ -119,13 +115,19 @@ MIDDLEWARE = [
     "bodies.core.problem_middleware.ProblemMiddleware",
     "bodies.core.content_length.ContentLengthMiddleware",
     "bodies.core.admin_gate.AdminGateMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's and WhiteNoise's own, skipped on the API's paths (bodies.core.browser_only):
+    # only the admin's pages and the static files use them.
+    "bodies.core.browser_only.WhiteNoiseMiddleware",
+    "bodies.core.browser_only.SessionMiddleware",
+    # The host check (ALLOWED_HOSTS) and Content-Length, on every answer.
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "bodies.core.browser_only.CsrfViewMiddleware",
+    "bodies.core.browser_only.AuthenticationMiddleware",
+    "bodies.core.browser_only.MessageMiddleware",
 ]
+# check --deploy looks for CSRF protection by the literal path of Django's middleware;
+# here it is bodies.core.browser_only.CsrfViewMiddleware, Django's own for the admin.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 ROOT_URLCONF = "bodies.config.urls"
 WSGI_APPLICATION = "bodies.config.wsgi.application"
