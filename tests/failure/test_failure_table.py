@@ -28,6 +28,8 @@ from .conftest import (
 
 AT_ONCE = 0.3
 DOWN = ("degraded", "unavailable")
+# How many compositions a flaky service's errors must reach before the test ends.
+FAILURES_MET = 3
 
 
 def all_ok(lab: RunningLab) -> bool:
@@ -148,9 +150,6 @@ def met_a_failure_of(timed: Timed, service: str) -> bool:
     return any(
         c["service"] == service and (c["attempts"] > 1 or c["error"] is not None) for c in calls
     )
-
-
-FAILURES_MET = 3
 
 
 def test_a_flaky_service_never_turns_into_a_server_error(lab: RunningLab) -> None:
