@@ -36,8 +36,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
 def whole_lines(path: Path) -> list[str]:
     """The lines of a file another process is appending to, but for a last one not yet
     finished (read as it is being written)."""
-    text = path.read_text() if path.exists() else ""
-    return text.splitlines()[: text.count("\n")]
+    written = path.read_bytes() if path.exists() else b""
+    return [line.decode() for line in written.split(b"\n")[:-1]]
 
 
 def log_records(lab: RunningLab, service: str) -> list[dict[str, Any]]:
