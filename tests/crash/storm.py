@@ -62,7 +62,8 @@ def attempt_of(key: str, send: Callable[[], httpx.Response]) -> Attempt:
 
 @dataclass
 class Storm:
-    """Threads that keep sending writes until stopped or ``limit`` requests reached the service.
+    """Threads that keep sending writes until stopped: the storm lasts as long as the crashes
+    it is to meet, however many writes a second the services take.
 
     ``next_write(client, number)`` picks the next write (its key) and sends it, returning
     the attempt; numbers are unique across threads.
@@ -70,17 +71,15 @@ class Storm:
 
     next_write: Callable[[httpx.Client, int], Attempt]
     threads: int
-    limit: int
     attempts: list[Attempt] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _stop: threading.Event = field(default_factory=threading.Event)
     _workers: list[threading.Thread] = field(default_factory=list)
-    _sent: int = 0
     _numbers: int = 0
 
     def _number(self) -> int | None:
         with self._lock:
-            if self._stop.is_set() or self._sent >= self.limit:
+            if self._stop.is_set():
                 return None
             self._numbers += 1
             return self._numbers
@@ -92,8 +91,6 @@ class Storm:
                 attempt = self.next_write(client, number)
                 with self._lock:
                     self.attempts.append(attempt)
-                    # Only requests that reached the service count towards the limit.
-                    self._sent += attempt.outcome != NOT_SENT
                 if attempt.outcome == NOT_SENT:
                     time.sleep(0.1)  # the service is down: do not spin
 
@@ -103,6 +100,16 @@ class Storm:
             worker = threading.Thread(target=self._run, name=f"storm-{index}", daemon=True)
             self._workers.append(worker)
             worker.start()
+
+    def mark(self) -> int:
+        """A mark of the attempts so far, for ``outcomes_since``."""
+        with self._lock:
+            return len(self.attempts)
+
+    def outcomes_since(self, mark: int) -> set[str]:
+        """The outcomes of the attempts recorded after ``mark``."""
+        with self._lock:
+            return {attempt.outcome for attempt in self.attempts[mark:]}
 
     def stop(self) -> list[Attempt]:
         """Stop the threads, wait for their last requests, and return every attempt."""

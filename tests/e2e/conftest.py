@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +54,20 @@ class RunningLab:
                 pass
             time.sleep(0.1)
         raise AssertionError(f"{name} not ready after {timeout} s:\n{self.output.read_text()}")
+
+
+def wait_until(check: Callable[[], object], *, timeout: float, interval: float = 0.1) -> float:
+    """Call ``check`` until it returns something true; the seconds that took.
+
+    The wait is for a state, bounded by ``timeout`` seconds (an AssertionError past it),
+    never by a count of tries: a fast lab answers thousands of requests in a second.
+    """
+    started = time.monotonic()
+    while not check():
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f"not true after {timeout} s")
+        time.sleep(interval)
+    return time.monotonic() - started
 
 
 def lab_env(state_dir: Path, ports: dict[str, int]) -> dict[str, str]:

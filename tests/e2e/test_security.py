@@ -12,7 +12,8 @@ import httpx
 import psutil
 import pytest
 
-from .conftest import SERVICES, RunningLab, start_lab, stop_lab
+from .conftest import SERVICES, RunningLab, start_lab, stop_lab, wait_until
+from .test_observability import SEEN_WITHIN, log_records, trace_new, whole_lines
 
 BAKES_ALLOWED = 4
 CUPCAKE = {"body": "vanilla", "frosting": "strawberry", "topping": "cherry"}
@@ -92,19 +93,41 @@ def test_the_bake_rate_limit_holds_across_worker_processes(lab: RunningLab) -> N
     assert gallery["total"] == statuses.count(201)
 
 
+def all_logged(lab: RunningLab, trace_id: str, *, requests: int) -> bool:
+    """Whether every service's log file and the launcher's output hold the access lines of
+    the ``requests`` requests each service was sent in the trace (lines are written off the
+    request path, by each worker process, a moment after the answer)."""
+    printed = [line for line in whole_lines(lab.output) if f"trace {trace_id[:8]}" in line]
+    return all(
+        sum(
+            r.get("trace_id") == trace_id and r["logger"] == "cupcake.access"
+            for r in log_records(lab, name)
+        )
+        >= requests
+        and sum(line.lstrip().startswith(f"{name} |") for line in printed) >= requests
+        for name in SERVICES
+    )
+
+
 def test_the_token_never_reaches_a_log_right_or_wrong(lab: RunningLab) -> None:
     wrong = f"wrong-{uuid.uuid4().hex}"
+    # Every request in one trace, so that the test can wait until all their lines are written.
+    trace_id, traceparent = trace_new()
+    traced = {"traceparent": traceparent}
     for name in SERVICES:
         item = {"slug": f"secret-{name}", "name": "Secret", "color": "#123456"}
         url = f"{lab.urls[name]}/api/v1/{name}"
         for token in (lab.token, wrong):
-            headers = {"Authorization": f"Bearer {token}"}
+            headers = {"Authorization": f"Bearer {token}", **traced}
             httpx.post(url, json=item, headers=headers, timeout=10)
             httpx.delete(f"{url}/{item['slug']}", headers=headers, timeout=10)
             chaos = httpx.get(f"{lab.urls[name]}/_chaos", headers=headers, timeout=10)
             assert chaos.status_code == (200 if token == lab.token else 401)
-        httpx.delete(f"{url}/{item['slug']}", headers={"Authorization": lab.token}, timeout=10)
+        bare = {"Authorization": lab.token, **traced}
+        httpx.delete(f"{url}/{item['slug']}", headers=bare, timeout=10)
     assert lab.cli("status").returncode == 0
+    # Its five requests to each service's API (the chaos endpoint is not access-logged).
+    wait_until(lambda: all_logged(lab, trace_id, requests=5), timeout=SEEN_WITHIN)
 
     logs = Path(lab.env["CUPCAKE_STATE_DIR"]) / "logs"
     written = {path.name: path.read_text() for path in logs.glob("*.log")}

@@ -6,9 +6,7 @@ import uuid
 
 import httpx
 
-from tests.e2e.conftest import RunningLab
-
-from .conftest import wait_until
+from tests.e2e.conftest import RunningLab, wait_until
 
 CUPCAKE = {"body": "vanilla", "frosting": "strawberry", "topping": "cherry", "name": "Retry me"}
 
