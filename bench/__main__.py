@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import platform
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import psutil
@@ -31,11 +32,20 @@ def how_measured(lab: BenchLab, args: argparse.Namespace) -> str:
     settings = lab.settings
     return (
         f"wrk, {args.connections} connections, {args.seconds:g} s per run after 1 s of warm-up; "
-        f"granian, {settings.workers} worker(s) x {settings.threads} threads per service and "
-        f"per minimal view; {psutil.cpu_count()} cores, Python {platform.python_version()}; "
+        f"granian, {settings.workers} worker(s) per service, threads per worker "
+        f"{threads_described(settings.threads)}, each minimal view as the service it is "
+        f"compared with; {psutil.cpu_count()} cores, Python {platform.python_version()}; "
         f"healthy and stalled compositions alternate {args.rounds} times, each figure the "
         "median run"
     )
+
+
+def threads_described(threads: Mapping[str, int]) -> str:
+    """Threads per worker of each service, in words (one figure when they are all the same)."""
+    counts = set(threads.values())
+    if len(counts) == 1:
+        return str(counts.pop())
+    return ", ".join(f"{name} {count}" for name, count in threads.items())
 
 
 def arguments() -> argparse.Namespace:

@@ -94,9 +94,9 @@ def lab_stop(lab: BenchLab) -> None:
     lab.process.wait(60)
 
 
-def baseline_argv(target: str, *, port: int, settings: LabSettings) -> list[str]:
+def baseline_argv(target: str, *, port: int, settings: LabSettings, service: str) -> list[str]:
     """The launcher's own granian command line, serving ``target`` with the lab's workers
-    and threads per worker."""
+    and the threads per worker of ``service``, the service it is compared with."""
     spec = ServiceSpec(
         name="baseline",
         framework="",
@@ -106,7 +106,7 @@ def baseline_argv(target: str, *, port: int, settings: LabSettings) -> list[str]
         wsgi_target=target,
         factory=True,
     )
-    service = ManagedService(
+    managed = ManagedService(
         spec,
         host="127.0.0.1",
         port=port,
@@ -114,21 +114,21 @@ def baseline_argv(target: str, *, port: int, settings: LabSettings) -> list[str]
         log_file=Path(os.devnull),
         printer=LinePrinter(),
         workers=settings.workers,
-        threads=settings.threads,
+        threads=settings.threads[service],
     )
-    return service.server_argv()
+    return managed.server_argv()
 
 
 def baseline_start(
-    target: str, *, documents: Path, ready_path: str, settings: LabSettings
+    target: str, *, documents: Path, ready_path: str, settings: LabSettings, service: str
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Serve a minimal app and the ``documents`` it answers exactly as the launcher serves a
-    service; its base URL once ``ready_path`` answers."""
+    """Serve a minimal app and the ``documents`` it answers exactly as the launcher serves
+    ``service``; its base URL once ``ready_path`` answers."""
     port = free_port()
     log = documents.with_suffix(".log")
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            baseline_argv(target, port=port, settings=settings),
+            baseline_argv(target, port=port, settings=settings, service=service),
             cwd=ROOT,
             env=dict(os.environ, PYTHONPATH=str(ROOT), **{DOCUMENTS_ENV: str(documents)}),
             stdout=sink,

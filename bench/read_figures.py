@@ -60,7 +60,11 @@ def framework_figures(
     the view must answer each byte for byte before anything is measured."""
     documents = documents_write(captured, workdir / f"documents-{captured[0].read.framework}.json")
     process, base_url = baseline_start(
-        target, documents=documents, ready_path=captured[0].read.path, settings=lab.settings
+        target,
+        documents=documents,
+        ready_path=captured[0].read.path,
+        settings=lab.settings,
+        service=captured[0].read.service,
     )
     figures = {}
     try:

@@ -104,7 +104,7 @@ def test_each_service_has_its_default_threads(
     tmp_path: Path,
 ) -> None:
     settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
-    assert dict(settings.threads) == {"toppings": 5, "frostings": 5, "bodies": 5}
+    assert dict(settings.threads) == {"toppings": 2, "frostings": 2, "bodies": 2}
 
 
 def test_cupcake_threads_sets_the_threads_of_every_service(tmp_path: Path) -> None:

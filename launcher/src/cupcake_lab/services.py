@@ -17,9 +17,9 @@ class ServiceSpec:
     wsgi_target: str
     factory: bool = False
     # Threads per granian worker unless CUPCAKE_THREADS says otherwise (settings.py).
-    # One thread measured faster for the catalogues, but a slow answer (chaos latency, a
-    # stalled peer) then holds up every other request: tests/failure fails with it.
-    threads: int = 5
+    # Two, measured on two cores: more only queue for the GIL; with one, a slow answer
+    # (chaos latency, a stalled peer) holds up every other request (tests/failure fails).
+    threads: int = 2
 
 
 SERVICES: tuple[ServiceSpec, ...] = (
