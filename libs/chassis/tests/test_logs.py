@@ -89,4 +89,4 @@ def test_configuring_again_keeps_one_handler() -> None:
     logging_configure("bodies")
     logging_configure("bodies")
     root = logging.getLogger()
-    assert sum(type(h).__name__ == "QueueHandler" for h in root.handlers) == 1
+    assert sum(type(h).__name__ == "_WriterHandler" for h in root.handlers) == 1
