@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,8 +38,9 @@ def log_records(lab: RunningLab, service: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.startswith("{")]
 
 
-def traced(lab: RunningLab, service: str) -> list[dict[str, Any]]:
-    return [r for r in log_records(lab, service) if r.get("trace_id") == TRACE_ID]
+def traced(lab: RunningLab, service: str, trace_id: str = TRACE_ID) -> list[dict[str, Any]]:
+    """The records of ``service``'s log that belong to trace ``trace_id``."""
+    return [r for r in log_records(lab, service) if r.get("trace_id") == trace_id]
 
 
 def test_one_request_has_one_trace_id_in_all_three_services_logs(lab: RunningLab) -> None:
@@ -70,12 +72,31 @@ def test_one_request_has_one_trace_id_in_all_three_services_logs(lab: RunningLab
     assert any(r.get("upstream") == "toppings" for r in traced(lab, "frostings"))
 
 
-def metric(text: str, name: str, **labels: str) -> float:
+def metric_sample(text: str, name: str, **labels: str) -> float | None:
+    """The first sample called ``name`` with these labels, None if there is none."""
     for family in text_string_to_metric_families(text):
         for sample in family.samples:
             if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items()):
                 return float(sample.value)
-    return 0.0
+    return None
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The first sample called ``name`` with these labels, 0 if there is none."""
+    return metric_sample(text, name, **labels) or 0.0
+
+
+def metric_awaited(
+    url: str, name: str, wanted: Callable[[float], bool] = bool, **labels: str
+) -> float | None:
+    """A sample of ``url``'s ``/metrics`` once there is one and ``wanted(figure)``; else the
+    last read after 10 s (worker processes publish their counts every second)."""
+    deadline = time.monotonic() + 10
+    while True:
+        figure = metric_sample(httpx.get(f"{url}/metrics", timeout=5).text, name, **labels)
+        if (figure is not None and wanted(figure)) or time.monotonic() > deadline:
+            return figure
+        time.sleep(0.1)
 
 
 def test_metrics_count_every_request_whichever_worker_answers(lab: RunningLab) -> None:
@@ -85,28 +106,44 @@ def test_metrics_count_every_request_whichever_worker_answers(lab: RunningLab) -
     for _ in range(30):
         # A new connection each time, so that both worker processes take requests.
         assert httpx.get(f"{url}/api/v1/toppings", timeout=5).status_code == 200
+    counted = metric_awaited(url, "http_requests_total", lambda n: n >= before + 30, **labels)
+    assert counted == before + 30
     for _ in range(5):
+        # Whichever worker answers, and however often: the same sum.
         text = httpx.get(f"{url}/metrics", timeout=5).text
         assert metric(text, "http_requests_total", **labels) == before + 30
 
 
 def test_metrics_show_calls_cache_and_breakers(lab: RunningLab) -> None:
-    assert httpx.get(lab.urls["bodies"] + COMPOSE, timeout=10).status_code == 200
-    text = httpx.get(f"{lab.urls['bodies']}/metrics", timeout=5).text
+    url = lab.urls["bodies"]
+    assert httpx.get(url + COMPOSE, timeout=10).status_code == 200
     for upstream in ("frostings", "toppings"):
-        assert metric(text, "upstream_calls_total", upstream=upstream, outcome="ok") > 0
-        assert metric(text, "circuit_breaker_state", upstream=upstream) == 0
-    assert metric(text, "upstream_cache_total", upstream="toppings") > 0
-    assert metric(text, "http_request_duration_seconds_count", route="/api/v1/cupcake") > 0
+        calls = metric_awaited(url, "upstream_calls_total", upstream=upstream, outcome="ok")
+        assert calls and calls > 0
+        closed = metric_awaited(url, "circuit_breaker_state", lambda _: True, upstream=upstream)
+        assert closed == 0
+    cached = metric_awaited(url, "upstream_cache_total", upstream="toppings")
+    assert cached and cached > 0
+    duration = metric_awaited(url, "http_request_duration_seconds_count", route="/api/v1/cupcake")
+    assert duration and duration > 0
 
 
 def test_the_launcher_prints_log_records_as_short_text(lab: RunningLab) -> None:
-    httpx.get(f"{lab.urls['frostings']}/api/v1/frostings", timeout=5)
+    trace_id = uuid.uuid4().hex
+    traceparent = f"00-{trace_id}-b7ad6b7169203331-01"
+    httpx.get(
+        f"{lab.urls['frostings']}/api/v1/frostings",
+        headers={"traceparent": traceparent},
+        timeout=5,
+    )
+    # This request's own line: bodies' call lines mention "GET /api/v1/frostings 200" too.
+    wanted = ("GET /api/v1/frostings 200", f"trace {trace_id[:8]}")
     deadline = time.monotonic() + 10
-    wanted = "GET /api/v1/frostings 200"
-    while time.monotonic() < deadline and wanted not in lab.output.read_text():
+    lines: list[str] = []
+    while time.monotonic() < deadline and not lines:
+        text = lab.output.read_text()
+        lines = [line for line in text.splitlines() if all(w in line for w in wanted)]
         time.sleep(0.1)
-    lines = [line for line in lab.output.read_text().splitlines() if wanted in line]
     assert lines
     assert lines[0].startswith("frostings | ")
     assert "{" not in lines[0]

@@ -18,7 +18,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from tests.e2e.conftest import SERVICES, RunningLab, start_lab, stop_lab
-from tests.e2e.test_observability import log_records
+from tests.e2e.test_observability import traced
 
 pytestmark = pytest.mark.e2e
 
@@ -117,6 +117,9 @@ def test_one_composition_is_one_trace_across_the_three_services(
     # bodies asked both peers, and frostings asked toppings: client spans of httpx.
     assert ("bodies", client) in kinds
     assert ("frostings", client) in kinds
-    # The log lines name the same trace.
+    # The log lines name the same trace (written within a fraction of a second).
+    deadline = time.monotonic() + 10
     for service in SERVICES:
-        assert any(r.get("trace_id") == TRACE_ID for r in log_records(lab, service)), service
+        while time.monotonic() < deadline and not traced(lab, service, TRACE_ID):
+            time.sleep(0.1)
+        assert traced(lab, service, TRACE_ID), service

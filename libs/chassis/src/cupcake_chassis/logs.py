@@ -27,8 +27,8 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -70,10 +70,14 @@ LineEntry = tuple[float, str, str, str, tuple[Any, ...], Mapping[str, Any], Mapp
 
 
 class LineWriter:
-    """Turns entries into JSON lines and writes them to the current ``sys.stderr`` in
-    batches (or at once, when not ``queued``)."""
+    """Turns entries into JSON lines and writes them to ``stream()`` (by default whatever
+    ``sys.stderr`` is at the time: tests replace it) in batches, or at once when not
+    ``queued``."""
 
-    def __init__(self, *, interval: float = WRITE_SECONDS) -> None:
+    def __init__(
+        self, *, interval: float = WRITE_SECONDS, stream: Callable[[], TextIO] = lambda: sys.stderr
+    ) -> None:
+        self.stream = stream
         self.pending: deque[LineEntry | logging.LogRecord] = deque()
         self.formatter: JsonFormatter = _UtcJsonFormatter(_FORMAT, rename_fields=_RENAMED)
         self.service = ""
@@ -112,10 +116,14 @@ class LineWriter:
         with self.lock:
             pending = self.pending
             lines = [self.line_safe(pending.popleft()) for _ in range(len(pending))]
-            if lines:
-                stream = sys.stderr
+            if not lines:
+                return
+            try:
+                stream = self.stream()
                 stream.write("\n".join(lines) + "\n")
                 stream.flush()
+            except (OSError, ValueError):
+                pass  # a closed or broken stderr: as logging's handlers do, go on without it
 
     def line_safe(self, entry: LineEntry | logging.LogRecord) -> str:
         """``line(entry)``, or a line saying why it could not be made (a bad format string,
