@@ -12,7 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from cupcake_chassis.logs import LineEntry, LineWriter, line_log, logging_configure, logs_flush
+from cupcake_chassis.logs import (
+    LineEntry,
+    LineWriter,
+    line_log,
+    logging_configure,
+    logs_flush,
+    utc_timestamp,
+)
 from cupcake_chassis.observe import request_done
 from cupcake_chassis.problems import StartResponse
 from cupcake_chassis.tracecontext import TraceContextMiddleware
@@ -204,3 +211,16 @@ def test_a_line_that_cannot_be_made_is_replaced_by_one_that_says_so(stderr: Stre
     bad: LineEntry = (0.0, "INFO", "x", "%d", ("not a number",), {}, {})
     writer.put(bad)
     assert json.loads(stderr.writes[0])["event"].startswith("unloggable: TypeError")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.0, "1970-01-01T00:00:00.000Z"),
+        (1.5, "1970-01-01T00:00:01.500Z"),
+        (1.999, "1970-01-01T00:00:01.999Z"),
+        (86400.25, "1970-01-02T00:00:00.250Z"),
+    ],
+)
+def test_a_lines_time_is_utc_to_the_millisecond(seconds: float, text: str) -> None:
+    assert utc_timestamp(seconds) == text
