@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from cupcake_chassis.logs import logging_configure, logs_flush
+from cupcake_chassis.logs import (
+    LineEntry,
+    LineWriter,
+    line_log,
+    logging_configure,
+    logs_flush,
+    utc_timestamp,
+)
 from cupcake_chassis.observe import request_done
 from cupcake_chassis.problems import StartResponse
 from cupcake_chassis.tracecontext import TraceContextMiddleware
@@ -89,4 +98,129 @@ def test_configuring_again_keeps_one_handler() -> None:
     logging_configure("bodies")
     logging_configure("bodies")
     root = logging.getLogger()
-    assert sum(type(h).__name__ == "QueueHandler" for h in root.handlers) == 1
+    assert sum(type(h).__name__ == "_WriterHandler" for h in root.handlers) == 1
+
+
+@pytest.fixture
+def writer_only() -> Iterator[None]:
+    """The chassis' handler alone on the root logger, as in a service (pytest adds its own
+    handlers, which send request lines through ``logging`` instead)."""
+    logging_configure("frostings")
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    root.handlers[:] = [h for h in handlers if type(h).__name__ == "_WriterHandler"]
+    yield
+    root.handlers[:] = handlers
+
+
+def test_a_request_line_has_the_shape_of_any_other_record(
+    writer_only: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = logging.getLogger("cupcake.access")
+    fields = {"method": "GET", "status": 200}
+
+    def both(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        line_log(log, logging.INFO, "%s %d", ("GET", 200), fields)
+        log.info("%s %d", "GET", 200, extra=fields)
+        start_response("200 OK", [])
+        return [b""]
+
+    app = TraceContextMiddleware(both)
+    with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://s.test") as c:
+        c.get("/", headers={"traceparent": PARENT})
+    logs_flush()
+    fast, slow = [r for r in json_lines(capsys.readouterr().err) if r["logger"] == log.name]
+    assert list(fast) == list(slow)  # the same fields, in the same order
+    assert {**fast, "ts": ""} == {**slow, "ts": ""}
+    assert fast["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+    assert list(fast)[:5] == ["ts", "level", "logger", "event", "service"]
+
+
+def test_request_lines_reach_any_other_handler_as_records(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    logging_configure("toppings")
+    with caplog.at_level(logging.INFO, logger="cupcake.access"):
+        request_done(method="GET", route=None, path="/x", status=404, seconds=0.001)
+    [record] = [r for r in caplog.records if r.name == "cupcake.access"]
+    assert record.getMessage() == "GET /x 404 1.0ms"
+    assert record.__dict__["route"] == "<unmatched>"
+
+
+class Stream(io.StringIO):
+    """A stand-in for stderr that keeps each write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[str] = []
+
+    def write(self, text: str) -> int:
+        """Keep ``text`` as one write."""
+        self.writes.append(text)
+        return len(text)
+
+
+def entry(event: str) -> LineEntry:
+    return (0.0, "INFO", "cupcake.access", "%s", (event,), {"n": 1}, {})
+
+
+@pytest.fixture
+def stderr() -> Stream:
+    """A ``Stream`` for a ``LineWriter`` to write to."""
+    return Stream()
+
+
+def test_lines_wait_in_memory_and_are_written_in_one_write(stderr: Stream) -> None:
+    writer = LineWriter(interval=3600, stream=lambda: stderr)
+    writer.configure("bodies", queued=True)
+    try:
+        for event in ("a", "b", "c"):
+            writer.put(entry(event))
+        assert stderr.writes == []
+        writer.flush()
+        [batch] = stderr.writes
+        assert [json.loads(line)["event"] for line in batch.splitlines()] == ["a", "b", "c"]
+        assert json.loads(batch.splitlines()[0])["ts"] == "1970-01-01T00:00:00.000Z"
+    finally:
+        writer.thread.stop()
+
+
+def test_the_writer_thread_writes_on_its_own(stderr: Stream) -> None:
+    writer = LineWriter(interval=0.01, stream=lambda: stderr)
+    writer.configure("bodies", queued=True)
+    try:
+        writer.put(entry("a"))
+        deadline = time.monotonic() + 5
+        while not stderr.writes and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert json.loads(stderr.writes[0])["event"] == "a"
+    finally:
+        writer.thread.stop()
+
+
+def test_without_the_queue_a_line_is_written_at_once(stderr: Stream) -> None:
+    writer = LineWriter(stream=lambda: stderr)
+    writer.configure("bodies", queued=False)
+    writer.put(entry("a"))
+    assert json.loads(stderr.writes[0])["service"] == "bodies"
+
+
+def test_a_line_that_cannot_be_made_is_replaced_by_one_that_says_so(stderr: Stream) -> None:
+    writer = LineWriter(stream=lambda: stderr)
+    writer.configure("bodies", queued=False)
+    bad: LineEntry = (0.0, "INFO", "x", "%d", ("not a number",), {}, {})
+    writer.put(bad)
+    assert json.loads(stderr.writes[0])["event"].startswith("unloggable: TypeError")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (0.0, "1970-01-01T00:00:00.000Z"),
+        (1.5, "1970-01-01T00:00:01.500Z"),
+        (1.999, "1970-01-01T00:00:01.999Z"),
+        (86400.25, "1970-01-02T00:00:00.250Z"),
+    ],
+)
+def test_a_lines_time_is_utc_to_the_millisecond(seconds: float, text: str) -> None:
+    assert utc_timestamp(seconds) == text

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from cupcake_chassis.calls import Call
-from cupcake_chassis.metrics import metrics_text
+from cupcake_chassis.metrics import DURATION_BUCKETS, metrics_text
 from cupcake_chassis.observe import call_done, call_outcome, observe_wrap, request_done
 from cupcake_chassis.problems import StartResponse
 
@@ -128,3 +131,140 @@ def test_a_missing_folder_for_the_workers_figures_is_made(tmp_path: Path) -> Non
     env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(folder))
     subprocess.run([sys.executable, "-c", WORKER.format(count=1)], env=env, check=True, timeout=60)
     assert list(folder.glob("counter_*.db"))
+
+
+def test_counts_from_many_threads_are_all_published() -> None:
+    labels = {"method": "GET", "route": "/threads", "status": "200"}
+    before = sample(metrics_text().decode(), "http_requests_total", **labels)
+
+    def count() -> None:
+        for _ in range(1000):
+            request_done(method="GET", route="/threads", path="/t", status=200, seconds=0.001)
+
+    threads = [threading.Thread(target=count) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sample(metrics_text().decode(), "http_requests_total", **labels) == before + 8000
+
+
+def test_published_durations_are_those_observe_would_give() -> None:
+    seconds = [0.0005, 0.001, 0.003, 0.2, 0.2, 5.0]
+    for value in seconds:
+        request_done(method="GET", route="/durations", path="/d", status=200, seconds=value)
+    expected = CollectorRegistry()
+    histogram = Histogram(
+        "http_request_duration_seconds", "", ["method", "route"], buckets=DURATION_BUCKETS,
+        registry=expected,
+    )  # fmt: skip
+    for value in seconds:
+        histogram.labels("GET", "/durations").observe(value)
+    published = {
+        key: value
+        for key, value in samples(metrics_text().decode()).items()
+        if ("route", "/durations") in key[1]
+        and key[0].startswith("http_request_duration_seconds")
+        and not key[0].endswith("_created")
+    }
+    wanted = {
+        key: value
+        for key, value in samples(generate_latest(expected).decode()).items()
+        if not key[0].endswith("_created")
+    }
+    assert published == pytest.approx(wanted)
+
+
+COUNTING_WORKER = """
+import sys
+from cupcake_chassis.metrics import metrics_process_start
+from cupcake_chassis.observe import call_done, request_done
+from cupcake_chassis.calls import Call
+metrics_process_start(interval={interval})
+for _ in range(3):
+    request_done(method="GET", route="/r", path="/r", status=200, seconds=0.001)
+call = Call(service="toppings", method="GET", path="/", status=200, ms=1.0, cache="hit")
+call_done(Call(**{{**call.__dict__, "breaker": "{breaker}"}}), asked=False)
+print("counted", flush=True)
+sys.stdin.readline()
+"""
+
+
+def worker_start(
+    folder: Path, *, interval: float, breaker: str = "closed"
+) -> subprocess.Popen[str]:
+    """A worker process that counts three requests and a call, then waits for a line."""
+    env = dict(os.environ, PROMETHEUS_MULTIPROC_DIR=str(folder))
+    code = COUNTING_WORKER.format(interval=interval, breaker=breaker)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", code], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert worker.stdout is not None and worker.stdout.readline() == "counted\n"
+    return worker
+
+
+def worker_stop(worker: subprocess.Popen[str]) -> None:
+    """Let the worker exit, as a server's worker does when it stops."""
+    worker.communicate("\n", timeout=60)
+    assert worker.returncode == 0
+
+
+def folder_figure(monkeypatch: pytest.MonkeyPatch, folder: Path, name: str, **labels: str) -> float:
+    """A figure summed over the worker processes counting in ``folder``."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    return sample(metrics_text().decode(), name, **labels)
+
+
+def figure_awaited(read: Callable[[], float], wanted: float, *, seconds: float = 10) -> float:
+    """``read()`` once it gives ``wanted``, or its last value after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while (value := read()) != wanted and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return value
+
+
+REQUESTS_R = {"method": "GET", "route": "/r", "status": "200"}
+
+
+def test_a_workers_counts_are_published_by_its_thread_not_by_its_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worker = worker_start(tmp_path, interval=3600)
+    try:
+        assert folder_figure(monkeypatch, tmp_path, "http_requests_total", **REQUESTS_R) == 0
+    finally:
+        worker_stop(worker)
+    # Published on its way out.
+    assert folder_figure(monkeypatch, tmp_path, "http_requests_total", **REQUESTS_R) == 3
+
+
+def test_a_running_workers_counts_appear_within_its_interval(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    worker = worker_start(tmp_path, interval=0.05)
+    try:
+        figure = figure_awaited(
+            lambda: folder_figure(monkeypatch, tmp_path, "http_requests_total", **REQUESTS_R), 3
+        )
+        assert figure == 3
+    finally:
+        worker_stop(worker)
+
+
+def test_the_breaker_gauge_is_the_worst_of_the_live_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def state() -> float:
+        return folder_figure(monkeypatch, tmp_path, "circuit_breaker_state", upstream="toppings")
+
+    opened = worker_start(tmp_path, interval=0.05, breaker="open")
+    closed = worker_start(tmp_path, interval=0.05, breaker="closed")
+    try:
+        assert figure_awaited(state, 2) == 2
+        worker_stop(opened)
+        assert state() == 0
+    finally:
+        for worker in (opened, closed):
+            if worker.returncode is None:
+                worker_stop(worker)

@@ -116,3 +116,11 @@ def test_the_middleware_says_a_made_request_id_back() -> None:
 def test_outside_a_request_there_is_nothing_to_log_or_pass_on() -> None:
     assert current_ids() == {}
     assert outbound_headers() == {}
+
+
+def test_a_new_request_gets_three_different_ids_in_lower_case_hex() -> None:
+    context = trace_context_start(None, None)
+    ids = (context.trace_id, context.span_id, context.request_id)
+    assert [len(i) for i in ids] == [32, 16, 32]
+    assert len(set(ids)) == 3
+    assert all(set(i) <= set("0123456789abcdef") for i in ids)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import httpx
@@ -143,11 +144,20 @@ def test_the_breaker_half_opens_and_closes_when_the_upstream_is_back(
     toppings.get("/api/v1/toppings")
     toppings.get("/api/v1/toppings")
     assert toppings.breaker.current_state == "open"
-    upstream.behaviour = upstream.catalogue
+    back = threading.Event()
+
+    def back_when_told(request: httpx.Request) -> httpx.Response:
+        # The trial call stays in flight until the refused call has been looked at: a
+        # quick trial would otherwise close the circuit before the refusal is recorded.
+        back.wait(timeout=5)
+        return upstream.catalogue(request)
+
+    upstream.behaviour = back_when_told
     time.sleep(0.06)
     # Half-open: this request is answered at once; the trial call goes in the background.
     refused = toppings.get("/api/v1/toppings")
     assert (refused.call.error, refused.call.breaker) == ("circuit open", "half-open")
+    back.set()
     closed_by_trial(toppings)
     outcome = toppings.get("/api/v1/toppings")
     assert outcome.status_code == 200

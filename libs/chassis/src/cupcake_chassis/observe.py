@@ -15,6 +15,7 @@ from typing import Any
 from cupcake_chassis import metrics
 from cupcake_chassis.calls import Call
 from cupcake_chassis.deadline import WsgiApp
+from cupcake_chassis.logs import line_log
 from cupcake_chassis.problems import StartResponse
 from cupcake_chassis.tracecontext import TraceContextMiddleware
 
@@ -25,7 +26,7 @@ call_log = logging.getLogger("cupcake.upstream")
 def observe_wrap(app: WsgiApp) -> WsgiApp:
     """``app`` inside its requests' trace context, with ``GET /metrics`` answered first."""
     traced = TraceContextMiddleware(app)
-    metrics.process_exit_mark()
+    metrics.metrics_process_start()
 
     def observed(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if metrics.is_metrics_request(environ):
@@ -37,19 +38,20 @@ def observe_wrap(app: WsgiApp) -> WsgiApp:
 
 def request_done(*, method: str, route: str | None, path: str, status: int, seconds: float) -> None:
     """Log and count one answered request. ``path`` must hold no secret (no query string)."""
-    metrics.request_count(method, route, status, seconds)
-    access_log.info(
+    label = route or metrics.UNMATCHED_ROUTE
+    metrics.request_count(method, label, status, seconds)
+    ms = seconds * 1000
+    line_log(
+        access_log,
+        logging.INFO,
         "%s %s %d %.1fms",
-        method,
-        path,
-        status,
-        seconds * 1000,
-        extra={
+        (method, path, status, ms),
+        {
             "method": method,
-            "route": metrics.route_label(route),
+            "route": label,
             "path": path,
             "status": status,
-            "duration_ms": round(seconds * 1000, 2),
+            "duration_ms": round(ms, 2),
         },
     )
 
@@ -80,15 +82,18 @@ def call_done(call: Call, *, asked: bool) -> None:
     if not asked:
         return
     level = logging.INFO if outcome == "ok" else logging.WARNING
-    call_log.log(
+    line_log(
+        call_log,
         level,
         "%s %s %s %s %.1fms",
-        call.service,
-        call.method,
-        call.path,
-        call.status if call.status is not None else call.error,
-        call.ms,
-        extra={
+        (
+            call.service,
+            call.method,
+            call.path,
+            call.status if call.status is not None else call.error,
+            call.ms,
+        ),
+        {
             "upstream": call.service,
             "method": call.method,
             "path": call.path,

@@ -16,8 +16,7 @@ import random
 import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from cupcake_chassis.deadline import WsgiApp
 from cupcake_chassis.problems import StartResponse, headers_added
@@ -29,9 +28,11 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _SAMPLED = 0x01
 
 
-@dataclass(frozen=True)
-class TraceContext:
-    """The trace this request belongs to, its own span, and its request id."""
+class TraceContext(NamedTuple):
+    """The trace this request belongs to, its own span, and its request id.
+
+    A named tuple, not a frozen dataclass: made once per request, it costs a third as much.
+    """
 
     trace_id: str
     span_id: str
@@ -45,7 +46,7 @@ class TraceContext:
 
 
 def _random_hex(bits: int) -> str:
-    """A random id of ``bits`` bits in lower-case hex, never all zeros.
+    """A random id of ``bits`` bits (a multiple of 8) in lower-case hex, never all zeros.
 
     Ids need to be unique, not secret: the process's PRNG (as OpenTelemetry's own id
     generator uses) costs no system call, unlike ``secrets`` or ``uuid4``.
@@ -53,7 +54,22 @@ def _random_hex(bits: int) -> str:
     value = 0
     while not value:
         value = random.getrandbits(bits)
-    return f"{value:0{bits // 4}x}"
+    return value.to_bytes(bits // 8, "big").hex()
+
+
+# One draw of the PRNG for the three ids a new request may need (trace, span, request id).
+_ID_DIGITS = (32, 16, 32)
+_ID_BITS = 4 * sum(_ID_DIGITS)
+_ZEROS = "0" * max(_ID_DIGITS)
+
+
+def _random_ids() -> tuple[str, str, str]:
+    """A new trace id (32 hex digits), span id (16) and request id (32), none all zeros."""
+    digits = random.getrandbits(_ID_BITS).to_bytes(_ID_BITS // 8, "big").hex()
+    trace_id, span_id, request_id = digits[:32], digits[32:48], digits[48:]
+    if trace_id == _ZEROS or span_id == _ZEROS[:16] or request_id == _ZEROS:
+        return _random_ids()  # about once in 2**64 draws
+    return trace_id, span_id, request_id
 
 
 def traceparent_parse(value: str | None) -> tuple[str, str, bool] | None:
@@ -81,14 +97,12 @@ def request_id_accept(value: str | None) -> str:
 
 def trace_context_start(traceparent: str | None, request_id: str | None) -> TraceContext:
     """The context of a request that arrived with these headers (absent: None)."""
+    new_trace_id, span_id, new_request_id = _random_ids()
     parsed = traceparent_parse(traceparent)
-    trace_id, sampled = (parsed[0], parsed[2]) if parsed else (_random_hex(128), True)
-    return TraceContext(
-        trace_id=trace_id,
-        span_id=_random_hex(64),
-        sampled=sampled,
-        request_id=request_id_accept(request_id),
-    )
+    trace_id, sampled = (parsed[0], parsed[2]) if parsed else (new_trace_id, True)
+    if not (request_id and _REQUEST_ID.match(request_id)):
+        request_id = new_request_id
+    return TraceContext(trace_id, span_id, sampled, request_id)
 
 
 _current: ContextVar[TraceContext | None] = ContextVar("cupcake_trace", default=None)
