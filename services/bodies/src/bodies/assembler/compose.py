@@ -143,12 +143,12 @@ def chosen_part(
         return None
     if known is None:
         return UnavailablePart(slug=slug)
-    return ChosenPart.model_construct(**part_fields(known[slug]))
+    return ChosenPart.model_construct(None, **part_fields(known[slug]))
 
 
 def choice_of(item: Part | PeerItem, *, allowed: bool, reason: str | None) -> Choice:
     """A card of a layer."""
-    return Choice.model_construct(**part_fields(item), allowed=allowed, reason=reason)
+    return Choice.model_construct(None, **part_fields(item), allowed=allowed, reason=reason)
 
 
 def frosting_choices(*, got: Gathered, body: str | None, rule: str | None) -> list[Choice]:
