@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from cupcake_chassis.changes import FileSignal
 from cupcake_chassis.deadline import WsgiApp
 from cupcake_chassis.problems import StartResponse, problem_response
 
@@ -55,33 +56,41 @@ class ChaosSettings:
 
 
 class ChaosFile:
-    """The chaos settings of one service, in a file, re-read only when it changes."""
+    """The chaos settings of one service, in a file, re-read only when they change.
+
+    Whether they changed is told by a change signal (``cupcake_chassis.changes``: a token
+    file that every process maps into memory), so a request pays a memory read, not a
+    system call, which would let the process's other threads take the GIL.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._seen: tuple[float, ChaosSettings] | None = None
+        self._changes = FileSignal(path.with_name(f"{path.name}-changes"))
+        self._seen: tuple[bytes, ChaosSettings] | None = None
 
     def read(self) -> ChaosSettings:
         """The current settings (none when the file is missing or unreadable)."""
         try:
-            mtime = self.path.stat().st_mtime
+            token = self._changes.token()
         except OSError:
-            return ChaosSettings()
-        if self._seen is not None and self._seen[0] == mtime:
-            return self._seen[1]
+            return ChaosSettings()  # no state folder: no chaos was ever set
+        seen = self._seen
+        if seen is not None and seen[0] == token:
+            return seen[1]
         try:
             settings = ChaosSettings.from_json(json.loads(self.path.read_text()))
         except (OSError, ValueError):
             settings = ChaosSettings()
-        self._seen = (mtime, settings)
+        self._seen = (token, settings)
         return settings
 
     def write(self, settings: ChaosSettings) -> None:
-        """Replace the settings atomically."""
+        """Replace the settings atomically, then tell every process."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         tmp.write_text(json.dumps(asdict(settings)))
         tmp.replace(self.path)
+        self._changes.changed()
 
 
 class ChaosMiddleware:
