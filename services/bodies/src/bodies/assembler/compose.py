@@ -36,8 +36,8 @@ from bodies.assembler.upstream import Upstreams
 PART_FIELDS = ("slug", "name", "description", "color", "image_url")
 
 # Parts, choices and calls are built with ``model_construct``: their values were validated
-# where they came in (the peers' answers, the database, the chassis' call records), and
-# validating them again cost a quarter of a composition's CPU time.
+# where they came in (the peers' answers, the database, the chassis' call records);
+# validating them again cost about 40 µs of a composition's 550 (measured in-process).
 
 
 def part_fields(item: Part | PeerItem) -> dict[str, str]:
