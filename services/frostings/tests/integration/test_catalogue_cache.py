@@ -15,6 +15,7 @@ from apiflask import APIFlask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from cupcake_chassis.testing.changes import NoToken
 from frostings.catalogue_cache import SIGNAL_KEY
 from frostings.extensions import db
 
@@ -155,16 +156,3 @@ def test_a_change_of_toppings_shows_at_once_in_the_others_frosting_toppings(
 
     assert changed.status_code == 200
     assert before != ["flag"] and toppings_of_vanilla() == ["flag"]
-
-
-class NoToken:
-    """A change signal that cannot tell changes (a listener not yet connected)."""
-
-    notify_statement = None
-
-    def token(self) -> None:
-        """No token: read from the database."""
-        return None
-
-    def changed(self) -> None:
-        """Nothing to tell."""

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 from webtest import TestApp
 
-from cupcake_chassis.testing.changes import change_signal_ready
+from cupcake_chassis.testing.changes import NoToken, change_signal_ready
 
 GUM = {"slug": "gum-drop", "name": "Gum Drop", "color": "#22c55e"}
 
@@ -115,19 +115,6 @@ def test_a_refused_write_keeps_the_version(
     reader.get("/api/v1/toppings")
 
     assert not reads_of_toppings(statements)
-
-
-class NoToken:
-    """A change signal that cannot tell changes (a listener not yet connected)."""
-
-    notify_statement = None
-
-    def token(self) -> None:
-        """No token: read from the database."""
-        return None
-
-    def changed(self) -> None:
-        """Nothing to tell."""
 
 
 def test_without_a_change_token_the_list_is_read_every_time(

@@ -12,3 +12,17 @@ def change_signal_ready(signal: ChangeSignal, *, timeout: float = 10.0) -> None:
     signal.token()
     if isinstance(signal, PostgresSignal):
         assert signal.listening.wait(timeout), f"the listener did not connect in {timeout} s"
+
+
+class NoToken:
+    """A change signal that cannot tell changes, as one whose listener has not connected:
+    every read must then render from the database."""
+
+    notify_statement: str | None = None
+
+    def token(self) -> None:
+        """No token."""
+        return None
+
+    def changed(self) -> None:
+        """Nothing to tell."""
