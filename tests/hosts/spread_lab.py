@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TextIO
 
-import httpx
-
 from cupcake_lab.lab import service_env
 from cupcake_lab.output import LinePrinter
 from cupcake_lab.process import ManagedService
@@ -88,7 +86,7 @@ class SpreadLab:
                 log_file=settings.log_dir / f"{spec.name}.log",
                 printer=printer,
                 workers=settings.workers,
-                threads=settings.threads,
+                threads=settings.threads[spec.name],
             )
         self.urls = {name: s.base_url(name) for name, s in self.settings.items()}
 
@@ -104,16 +102,15 @@ class SpreadLab:
         """Wait until every service answers /readyz from the root namespace (AssertionError)."""
         deadline = time.monotonic() + timeout
         waiting = set(self.services)
-        with httpx.Client(timeout=1.0) as client:
-            while waiting:
-                for name in sorted(waiting):
-                    service = self.services[name]
-                    assert service.running, f"{name} exited ({service.exit_code}):\n{self.tails()}"
-                    if probe(client, self.urls[name]).ready:
-                        waiting.discard(name)
-                if waiting:
-                    assert time.monotonic() < deadline, f"not ready: {waiting}\n{self.tails()}"
-                    time.sleep(0.1)
+        while waiting:
+            for name in sorted(waiting):
+                service = self.services[name]
+                assert service.running, f"{name} exited ({service.exit_code}):\n{self.tails()}"
+                if probe(self.urls[name], timeout=1.0).ready:
+                    waiting.discard(name)
+            if waiting:
+                assert time.monotonic() < deadline, f"not ready: {waiting}\n{self.tails()}"
+                time.sleep(0.1)
 
     def endpoint(self, name: str) -> tuple[str, int]:
         """The address and port service ``name`` listens on, on its own host."""
