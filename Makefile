@@ -44,7 +44,7 @@ install: $(VENV)/.synced ## install everything (done by the other targets when n
 up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops it)
 	$(BIN)/cupcake-lab up --chaos
 
-test: lint test-chassis test-services unit-launcher unit-bench test-contract test-fuzz test-e2e test-failure test-hosts test-browser test-deploy ## every test suite
+test: lint test-docs test-chassis test-services unit-launcher unit-bench test-contract test-fuzz test-e2e test-failure test-hosts test-browser test-deploy ## every test suite
 	@echo "make test: all suites passed"
 
 lint: install ## ruff and mypy
@@ -70,6 +70,10 @@ unit-launcher: install ## the launcher's unit tests
 unit-bench: install ## the benchmark harness's unit tests (wrk's report, same bytes, goals, the Locust file's helpers)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/bench
 
+.PHONY: test-docs
+test-docs: install ## the docs: every relative link resolves, every make target named exists, nothing points outside the repository
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/docs
+
 test-contract: install ## cross-service contract tests (peers run in-process)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/contract
 
@@ -79,7 +83,7 @@ test-fuzz: install ## schemathesis against each service's own OpenAPI document (
 test-e2e: install ## end-to-end tests against a real lab started by the launcher
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/e2e
 
-test-failure: install ## DESIGN.md's failure table against real processes: killed, stalled, flaky, slow
+test-failure: install ## the failure table (docs/architecture.md) against real processes: killed, stalled, flaky, slow
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/failure
 
 .PHONY: test-hosts

@@ -132,7 +132,7 @@ class LabVisitor(LabBrowser):
                 rename(response, "422 refused, layers dropped")
                 response.success()
             else:
-                # DESIGN.md: 200 whichever peer is down; 422 only for what the rules forbid,
+                # The contract: 200 whichever peer is down; 422 only for what the rules forbid,
                 # and every choice here came allowed from the previous composition.
                 response.failure(f"the composition answered {response.status_code}")
                 return
@@ -247,7 +247,7 @@ class LabVisitor(LabBrowser):
             retryable = response.status_code == 0 or response.status_code >= 500
             self.pending = attempt if retryable else None
             if response.status_code == 503 and retry_after:
-                # DESIGN.md: baking while a rule owner is down answers 503 + Retry-After and
+                # The contract: baking while a rule owner is down answers 503 + Retry-After and
                 # saves nothing. That is the contract kept, not a failure: a row of its own.
                 rename(response, "503 Retry-After, rule owner down")
                 response.success()

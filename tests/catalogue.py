@@ -1,4 +1,5 @@
-"""DESIGN.md's catalogue, pairing table and rules, as the cross-service tests expect them."""
+"""The seed catalogue, pairing table and rules (docs/architecture.md), as the
+cross-service tests expect them."""
 
 from collections.abc import Collection
 
@@ -18,7 +19,7 @@ PAIRINGS = {
 def frosting_obeys_invariants(
     frosting: str, bodies: Collection[str], toppings: Collection[str]
 ) -> bool:
-    """DESIGN.md's two invariants for one frosting's pairings, whatever the catalogue:
+    """The catalogue's two invariants for one frosting's pairings, whatever the catalogue:
     carrot cake never gets neon blue frosting; sprinkles only go on vanilla or chocolate."""
     no_neon_on_carrot = not (frosting == "neon-blue" and "carrot-cake" in bodies)
     sprinkles_on_plain = "sprinkles" not in toppings or frosting in ("vanilla", "chocolate")
@@ -26,7 +27,7 @@ def frosting_obeys_invariants(
 
 
 def invariants_hold(body: str, frosting: str, topping: str) -> bool:
-    """DESIGN.md's two invariants for one combination."""
+    """The catalogue's two invariants for one combination."""
     return frosting_obeys_invariants(frosting, {body}, {topping})
 
 

@@ -155,7 +155,8 @@ def test_toppings_down_from_the_drawer_turns_its_light_unavailable_and_reset_bri
     expect(chaos_confirmed(page, "toppings")).to_have_text("toppings confirms: down")
     assert lab_chaos(lab)["toppings"] == {**CALM, "down": True}
     expect(page.locator("#chaos-toggle")).to_contain_text("1")
-    # DESIGN.md, "How failure looks": toppings down, the topping panel says it is unavailable.
+    # "How failure looks" (docs/architecture.md): toppings down, the topping panel says
+    # it is unavailable.
     unavailable_expect(page, "topping", timeout=FAULT_SEEN_MS)
     # The drawer shows the same light, so the fault can be watched with the drawer open.
     expect(toppings.locator('[data-role="status"]')).to_have_attribute("data-status", "unavailable")

@@ -1,4 +1,5 @@
-"""What the deployment must agree with: the launcher's services and DESIGN.md's call graph."""
+"""What the deployment must agree with: the launcher's services and the call graph of
+docs/architecture.md."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from cupcake_lab.services import SERVICES, ServiceSpec
 
 SERVICE_NAMES = tuple(spec.name for spec in SERVICES)
 
-# DESIGN.md's call graph, service to service:
+# The call graph of docs/architecture.md, service to service:
 #   browser -> bodies/assembler -> frostings -> toppings, and bodies -> toppings;
 #   frostings checks a pairing's bodies and toppings with their owners when it is written
 #   ("writes (token) | edits, pairings checked against bodies/toppings"), so frostings ->

@@ -1,7 +1,7 @@
-"""The NetworkPolicies let through exactly DESIGN.md's call graph, and nothing else.
+"""The NetworkPolicies let through exactly the call graph of docs/architecture.md, and nothing else.
 
 The graph is computed from the rendered policies (tests/deploy/network_graph.py) and
-compared with the one DESIGN.md draws, and with the one the services' configuration
+compared with the one docs/architecture.md draws, and with the one the services' configuration
 implies (the peer URLs each server is given).
 """
 

@@ -1,4 +1,4 @@
-"""DESIGN.md's table "How failure looks", one test per row, against real processes.
+"""The table "How failure looks" (docs/architecture.md), one test per row, against real processes.
 
 Every service is really killed, really stalled (SIGSTOP: connections are accepted and
 never answered), or made flaky or slow from inside (chaos). Each test checks the answer

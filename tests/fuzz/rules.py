@@ -25,7 +25,8 @@ def stored_frostings(frostings: WsgiApp, base_url: str) -> list[dict[str, Any]]:
 
 
 def frostings_breaking_the_rules(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The frostings of ``items`` whose pairings break DESIGN.md's invariants."""
+    """The frostings of ``items`` whose pairings break the catalogue's two invariants
+    (docs/architecture.md)."""
     return [
         item
         for item in items

@@ -1,4 +1,5 @@
-"""DESIGN.md's failure table across real network boundaries: one service per host, links cut.
+"""The failure table (docs/architecture.md) across real network boundaries: one service
+per host, links cut.
 
 A host is cut off two ways. At the root namespace's end of its link its route goes, so a
 connection to it from there fails at once (no route to host). Inside its own namespace the

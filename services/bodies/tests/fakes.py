@@ -1,7 +1,7 @@
 """A fake of the frostings and toppings services behind one httpx.MockTransport.
 
-It serves DESIGN.md's catalogue and pairing table with the real services' JSON shapes,
-and each service can be switched to fail the ways a real one does.
+It serves the seed catalogue and pairing table (docs/architecture.md) with the real
+services' JSON shapes, and each service can be switched to fail the ways a real one does.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def frosting(slug: str, name: str, color: str, bodies: list[str], toppings: list
     }
 
 
-# DESIGN.md: the pairing table, owned by the frostings service.
+# The pairing table (docs/architecture.md), owned by the frostings service.
 ALL_TOPPINGS = ["sprinkles", "cherry", "flag"]
 FROSTINGS = [
     frosting("chocolate", "Chocolate", "#5b3a29", ["chocolate", "vanilla"], ALL_TOPPINGS),
@@ -203,7 +203,7 @@ class FakePeers:
 
 
 def body_parts() -> list[Part]:
-    """The bodies of DESIGN.md as the bodies database gives them, sorted by slug."""
+    """The seed bodies as the bodies database gives them, sorted by slug."""
     bodies = [
         ("carrot-cake", "Carrot Cake", "#d9823b"),
         ("chocolate", "Chocolate", "#6b3e26"),

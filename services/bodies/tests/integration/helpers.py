@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from bodies.assembler.models import Cupcake, IdempotencyRecord
 from bodies.catalogue.models import Body
 
-# docs/DESIGN.md: the bodies a fresh database holds, sorted by slug.
+# The seed catalogue (docs/architecture.md): the bodies a fresh database holds, sorted by slug.
 SEEDED_CATALOGUE = [
     ("carrot-cake", "Carrot Cake"),
     ("chocolate", "Chocolate"),

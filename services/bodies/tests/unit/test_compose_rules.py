@@ -12,7 +12,8 @@ from unit.composing import compose
 
 pytestmark = pytest.mark.unit
 
-# DESIGN.md's pairing table, written out again here so that the fake cannot drift from it.
+# The pairing table (docs/architecture.md), written out again here so that the fake
+# cannot drift from it.
 GOES_ON = {
     "chocolate": ({"chocolate", "vanilla"}, {"sprinkles", "cherry", "flag"}),
     "vanilla": ({"vanilla", "chocolate", "carrot-cake"}, {"sprinkles", "cherry", "flag"}),

@@ -10,7 +10,7 @@ from frostings.rules import (
     rule_violations,
 )
 
-DESIGN_PAIRINGS = {
+SEED_PAIRINGS = {
     "chocolate": ({"chocolate", "vanilla"}, {"sprinkles", "cherry", "flag"}),
     "vanilla": ({"vanilla", "chocolate", "carrot-cake"}, {"sprinkles", "cherry", "flag"}),
     "strawberry": ({"vanilla"}, {"cherry", "flag"}),
@@ -18,9 +18,9 @@ DESIGN_PAIRINGS = {
 }
 
 
-@pytest.mark.parametrize("frosting", sorted(DESIGN_PAIRINGS))
+@pytest.mark.parametrize("frosting", sorted(SEED_PAIRINGS))
 def test_the_designs_pairing_table_breaks_no_rule(frosting: str) -> None:
-    bodies, toppings = DESIGN_PAIRINGS[frosting]
+    bodies, toppings = SEED_PAIRINGS[frosting]
     assert rule_violations(frosting=frosting, bodies=bodies, toppings=toppings) == []
 
 
