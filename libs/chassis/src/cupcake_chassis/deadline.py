@@ -37,10 +37,6 @@ class Deadline:
         """Seconds left (negative once passed)."""
         return self.expires_at - time.monotonic()
 
-    def header_value(self) -> str:
-        """What to send downstream: the milliseconds left, never negative."""
-        return str(max(0, int(self.remaining() * 1000)))
-
 
 _current: ContextVar[Deadline | None] = ContextVar("cupcake_deadline", default=None)
 

@@ -112,11 +112,6 @@ _current: ContextVar[TraceContext | None] = ContextVar("cupcake_trace", default=
 otel_ids: Callable[[], tuple[str, str] | None] | None = None
 
 
-def current_trace() -> TraceContext | None:
-    """The trace context of the request being served in this context, if any."""
-    return _current.get()
-
-
 def current_ids() -> dict[str, str]:
     """The ids to log now: request id, trace id and span id (empty outside a request)."""
     context = _current.get()

@@ -7,9 +7,9 @@ import pytest
 
 from bodies.assembler.peers import (
     frosting_read,
-    frostings_read_all,
+    frostings_all,
     topping_read,
-    toppings_read_all,
+    toppings_all,
 )
 from bodies.assembler.upstream import Upstream, Upstreams, upstream_create
 from fakes import FAST_POLICY
@@ -28,7 +28,7 @@ def toppings_answering(status: int, body: Any) -> Upstream:
 
 
 def test_the_frostings_are_read_with_their_pairings(upstreams: Upstreams) -> None:
-    answer = frostings_read_all(upstream=upstreams.frostings)
+    answer = frostings_all(upstreams.frostings)()
 
     assert answer.available and answer.value is not None
     strawberry = next(f for f in answer.value if f.slug == "strawberry")
@@ -48,7 +48,7 @@ def test_an_unknown_item_is_missing_not_a_failure(upstreams: Upstreams) -> None:
 
 
 def test_a_404_for_a_whole_list_means_the_peer_is_unavailable() -> None:
-    answer = toppings_read_all(upstream=toppings_answering(404, {"status": 404}))
+    answer = toppings_all(toppings_answering(404, {"status": 404}))()
 
     assert not answer.available
     assert answer.problem == "toppings answered HTTP 404"
@@ -75,7 +75,7 @@ def test_another_4xx_for_an_item_means_the_peer_is_unavailable(status: int) -> N
     ],
 )
 def test_an_answer_of_the_wrong_shape_makes_the_peer_unavailable(body: object) -> None:
-    answer = toppings_read_all(upstream=toppings_answering(200, body))
+    answer = toppings_all(toppings_answering(200, body))()
 
     assert not answer.available
     assert answer.value is None
@@ -84,7 +84,7 @@ def test_an_answer_of_the_wrong_shape_makes_the_peer_unavailable(body: object) -
 
 
 def test_extra_fields_of_a_peer_are_ignored() -> None:
-    answer = toppings_read_all(upstream=toppings_answering(200, {"items": [{**GOOD, "new": 1}]}))
+    answer = toppings_all(toppings_answering(200, {"items": [{**GOOD, "new": 1}]}))()
 
     assert answer.value is not None
     assert [topping.slug for topping in answer.value] == ["cherry"]

@@ -154,11 +154,6 @@ def frostings_all(upstream: Upstream) -> PeerRead[list[PeerFrosting]]:
     )
 
 
-def frostings_read_all(*, upstream: Upstream) -> PeerAnswer[list[PeerFrosting]]:
-    """Every frosting with its pairings."""
-    return frostings_all(upstream)()
-
-
 def frosting_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrosting]:
     """One frosting with its pairings, as frostings says it now (never a cached answer: the
     rules are checked with it before a bake); ``missing`` when there is no such frosting."""
@@ -173,21 +168,11 @@ def frosting_toppings(upstream: Upstream, slug: str) -> PeerRead[PeerFrostingTop
     )
 
 
-def frosting_toppings_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerFrostingToppings]:
-    """The toppings of one frosting as frostings sees them (it asks toppings in turn)."""
-    return frosting_toppings(upstream, slug)()
-
-
 def toppings_all(upstream: Upstream) -> PeerRead[list[PeerItem]]:
     """The read of every topping."""
     return PeerRead(
         upstream, "/api/v1/toppings", lambda data: PeerToppingList.model_validate(data).items
     )
-
-
-def toppings_read_all(*, upstream: Upstream) -> PeerAnswer[list[PeerItem]]:
-    """Every topping."""
-    return toppings_all(upstream)()
 
 
 def topping_read(*, upstream: Upstream, slug: str) -> PeerAnswer[PeerItem]:
