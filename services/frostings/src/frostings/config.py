@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cupcake_chassis.cors import origins_parse
+from cupcake_chassis.env import count_parse, seconds_parse
 
 SERVICE_NAME = "frostings"
 DEFAULT_PORT = 5000
@@ -22,26 +23,6 @@ RETRY_AFTER_SECONDS = 5
 def default_database_url() -> str:
     """The local SQLite file: ``<cwd>/.lab/frostings.sqlite3``."""
     return f"sqlite:///{Path.cwd() / '.lab' / f'{SERVICE_NAME}.sqlite3'}"
-
-
-def _seconds(raw: str, *, name: str) -> float:
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
-    if value <= 0:
-        raise ValueError(f"{name} must be positive, got {raw!r}")
-    return value
-
-
-def _count(raw: str, *, name: str) -> int:
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"{name} must be at least 1, got {raw!r}")
-    return value
 
 
 def _base_url(environ: Mapping[str, str], name: str, default: str) -> str:
@@ -58,14 +39,20 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "PUBLIC_URL": _base_url(env, "PUBLIC_URL", f"http://127.0.0.1:{DEFAULT_PORT}"),
         "BODIES_URL": _base_url(env, "BODIES_URL", "http://127.0.0.1:8000"),
         "TOPPINGS_URL": _base_url(env, "TOPPINGS_URL", "http://127.0.0.1:6500"),
-        "UPSTREAM_TIMEOUT": _seconds(env.get("UPSTREAM_TIMEOUT", "1.0"), name="UPSTREAM_TIMEOUT"),
+        "UPSTREAM_TIMEOUT": seconds_parse(
+            env.get("UPSTREAM_TIMEOUT", "1.0"), name="UPSTREAM_TIMEOUT"
+        ),
         # Tries of one GET to a peer (connection errors and 5xx only), within the deadline.
-        "UPSTREAM_ATTEMPTS": _count(env.get("UPSTREAM_ATTEMPTS", "2"), name="UPSTREAM_ATTEMPTS"),
+        "UPSTREAM_ATTEMPTS": count_parse(
+            env.get("UPSTREAM_ATTEMPTS", "2"), name="UPSTREAM_ATTEMPTS"
+        ),
         # Failures in a row that open a peer's circuit, and seconds until it half-opens.
-        "BREAKER_FAILURES": _count(env.get("BREAKER_FAILURES", "3"), name="BREAKER_FAILURES"),
-        "BREAKER_RESET": _seconds(env.get("BREAKER_RESET", "2.0"), name="BREAKER_RESET"),
+        "BREAKER_FAILURES": count_parse(env.get("BREAKER_FAILURES", "3"), name="BREAKER_FAILURES"),
+        "BREAKER_RESET": seconds_parse(env.get("BREAKER_RESET", "2.0"), name="BREAKER_RESET"),
         # The most time a request may take; a caller's Request-Deadline-Ms can only shorten it.
-        "REQUEST_DEADLINE": _seconds(env.get("REQUEST_DEADLINE", "5.0"), name="REQUEST_DEADLINE"),
+        "REQUEST_DEADLINE": seconds_parse(
+            env.get("REQUEST_DEADLINE", "5.0"), name="REQUEST_DEADLINE"
+        ),
         # /_chaos exists only in a lab started with chaos enabled (the local one).
         "CHAOS_ENABLED": env.get("CUPCAKE_CHAOS") == "1",
         "STATE_DIR": Path(env.get("CUPCAKE_STATE_DIR") or Path.cwd() / ".lab"),

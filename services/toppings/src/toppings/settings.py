@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cupcake_chassis.cors import origins_parse
+from cupcake_chassis.env import seconds_parse
 
 DEFAULT_PORT = 6500
 MAX_BODY_BYTES = 64 * 1024
@@ -50,7 +51,9 @@ def load_settings(
         # /_chaos exists only in a lab started with chaos enabled (the local one).
         CHAOS_ENABLED: env.get("CUPCAKE_CHAOS") == "1",
         # The most time a request may take when its caller sets no deadline.
-        REQUEST_DEADLINE: float(env.get("REQUEST_DEADLINE") or 5.0),
+        REQUEST_DEADLINE: seconds_parse(
+            env.get("REQUEST_DEADLINE") or "5.0", name="REQUEST_DEADLINE"
+        ),
         # Other sites whose scripts may call this API (CORS): none unless listed.
         CORS_ALLOWED_ORIGINS: origins_parse(env.get("CORS_ALLOWED_ORIGINS", "")),
         # Response validation costs time on every request: tests switch it on.

@@ -62,3 +62,9 @@ def test_the_engine_connects_to_postgresql_through_psycopg_3() -> None:
     engine = get_engine({DATABASE_URL: "postgres://db/toppings"})
     assert engine.dialect.driver == "psycopg"
     engine.dispose()
+
+
+@pytest.mark.parametrize("raw", ["-1", "0", "soon", "nan"])
+def test_a_request_deadline_that_is_no_positive_time_stops_the_service(raw: str) -> None:
+    with pytest.raises(ValueError, match="REQUEST_DEADLINE"):
+        load_settings(environ={"REQUEST_DEADLINE": raw})

@@ -1,9 +1,14 @@
-"""Typed reads of environment variables, for the settings module."""
+"""Typed reads of environment variables, for the settings module.
 
-import math
+The values are checked by the chassis' parsers (``cupcake_chassis.env``), as in every
+service; a bad one stops Django at start-up with ``ImproperlyConfigured``.
+"""
+
 import os
 
 from django.core.exceptions import ImproperlyConfigured
+
+from cupcake_chassis.env import SettingError, count_parse, seconds_parse
 
 
 def seconds_from_env(name: str, *, default: float) -> float:
@@ -15,12 +20,9 @@ def seconds_from_env(name: str, *, default: float) -> float:
     if not raw:
         return default
     try:
-        seconds = float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {raw!r}") from None
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise ImproperlyConfigured(f"{name} must be a positive number of seconds, not {raw!r}")
-    return seconds
+        return seconds_parse(raw, name=name)
+    except SettingError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
 
 
 def count_from_env(name: str, *, default: int) -> int:
@@ -31,9 +33,10 @@ def count_from_env(name: str, *, default: int) -> int:
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {raw!r}")
-    return int(raw)
+    try:
+        return count_parse(raw, name=name)
+    except SettingError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
 
 
 def flag_from_env(name: str) -> bool:
