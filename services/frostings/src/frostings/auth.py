@@ -7,11 +7,10 @@ The token is compared in constant time and never logged.
 
 from __future__ import annotations
 
-import hmac
-
 from apiflask import HTTPError, HTTPTokenAuth
 from flask import Response, current_app
 
+from cupcake_chassis.tokens import token_matches
 from frostings.problems import problem_response
 
 auth = HTTPTokenAuth(
@@ -19,11 +18,6 @@ auth = HTTPTokenAuth(
     realm="cupcake-lab",
     description="The lab's admin token (CUPCAKE_ADMIN_TOKEN); catalogue writes need it.",
 )
-
-
-def token_matches(given: str, expected: str) -> bool:
-    """Whether ``given`` is the admin token, compared in constant time."""
-    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def writes_enabled_check() -> None:
@@ -34,7 +28,11 @@ def writes_enabled_check() -> None:
 
 def _token_verify(token: str) -> bool | None:
     writes_enabled_check()
-    return True if token_matches(token, current_app.config["CUPCAKE_ADMIN_TOKEN"]) else None
+    return (
+        True
+        if token_matches(presented=token, expected=current_app.config["CUPCAKE_ADMIN_TOKEN"])
+        else None
+    )
 
 
 auth.verify_token(_token_verify)

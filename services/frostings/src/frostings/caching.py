@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Response, current_app, request
-from werkzeug.http import parse_etags, unquote_etag
+
+from cupcake_chassis.conditional import etag_for, if_none_match_matches
 
 CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
 
 View = TypeVar("View", bound=Callable[..., Any])
-
-
-def etag_for(body: bytes) -> str:
-    """A strong entity tag for ``body``: its quoted SHA-256."""
-    return f'"{hashlib.sha256(body).hexdigest()}"'
-
-
-def if_none_match_hits(header: str | None, etag: str) -> bool:
-    """Whether an ``If-None-Match`` header matches ``etag`` (weak comparison, RFC 9110)."""
-    if not header:
-        return False
-    candidates = parse_etags(header)
-    if candidates.star_tag:
-        return True
-    opaque, _weak = unquote_etag(etag)
-    return candidates.contains_weak(opaque)
 
 
 def no_content(status: int, headers: dict[str, str] | None = None) -> Response:
@@ -46,7 +30,7 @@ def conditional_response(response: Response) -> Response:
     if response.status_code != 200:
         return response
     etag = response.headers.get("ETag") or etag_for(response.get_data())
-    if if_none_match_hits(request.headers.get("If-None-Match"), etag):
+    if if_none_match_matches(header=request.headers.get("If-None-Match"), etag=etag):
         return no_content(304, headers={"ETag": etag, "Cache-Control": CACHE_CONTROL})
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = CACHE_CONTROL

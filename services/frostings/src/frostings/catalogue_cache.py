@@ -17,8 +17,8 @@ from typing import Any, TypeVar, cast
 from flask import Flask, Response, current_app
 
 from cupcake_chassis.changes import ChangeSignal, change_signal_for
+from cupcake_chassis.conditional import etag_for
 from cupcake_chassis.rendered import RenderCache
-from frostings.caching import etag_for
 
 EXTENSION_KEY = "frostings.rendered"
 SIGNAL_KEY = "frostings.changes"

@@ -7,8 +7,6 @@ catalogue costs no database round trip, and a read renders anew after any commit
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable, Hashable
 from typing import Any, NamedTuple
 
@@ -16,34 +14,10 @@ from pyramid.renderers import render
 from pyramid.request import Request
 from pyramid.response import Response
 
+from cupcake_chassis.conditional import etag_for, if_none_match_matches
 from cupcake_chassis.rendered import RenderCache
 
 CATALOGUE_CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
-
-# An entity tag as RFC 9110 section 8.8.3 spells it: optional W/, then a quoted opaque tag.
-_ENTITY_TAG = re.compile(r'(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")')
-
-
-def etag_for(body: bytes) -> str:
-    """Return the strong entity tag of ``body``: its SHA-256, quoted."""
-    return f'"{hashlib.sha256(body).hexdigest()}"'
-
-
-def if_none_match_matches(*, header: str | None, etag: str) -> bool:
-    """Tell whether an ``If-None-Match`` header matches ``etag``.
-
-    Uses the weak comparison RFC 9110 prescribes for ``If-None-Match``: ``W/``
-    prefixes are ignored. ``*`` matches any current representation. A header
-    that is not a valid list matches nothing, so the client gets the full answer.
-    """
-    if header is None:
-        return False
-    if header.strip() == "*":
-        return True
-    tags = _ENTITY_TAG.findall(header)
-    if _ENTITY_TAG.sub("", header).strip(", \t"):
-        return False
-    return etag.removeprefix("W/") in tags
 
 
 class RenderedJson(NamedTuple):

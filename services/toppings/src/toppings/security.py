@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from pyramid.config import Configurator
 from pyramid.request import Request
 from pyramid.security import Allowed, Denied
 
+from cupcake_chassis.tokens import bearer_token, token_matches
+
 from .settings import ADMIN_TOKEN
 
 ADMIN = "admin"
 EDIT = "edit"
-
-
-def bearer_token(*, authorization: str | None) -> str | None:
-    """Return the token of an ``Authorization: Bearer <token>`` header, else None."""
-    if not authorization:
-        return None
-    scheme, _, token = authorization.strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        return None
-    return token
-
-
-def token_matches(*, presented: str | None, expected: str | None) -> bool:
-    """Tell whether ``presented`` is the configured token, in constant time."""
-    if not presented or not expected:
-        return False
-    return hmac.compare_digest(presented.encode(), expected.encode())
 
 
 class BearerTokenSecurityPolicy:
@@ -41,7 +24,7 @@ class BearerTokenSecurityPolicy:
 
     def identity(self, request: Request) -> str | None:
         """Return ``"admin"`` when the request carries the admin token."""
-        presented = bearer_token(authorization=request.headers.get("Authorization"))
+        presented = bearer_token(request.headers.get("Authorization"))
         return ADMIN if token_matches(presented=presented, expected=self.admin_token) else None
 
     def authenticated_userid(self, request: Request) -> str | None:

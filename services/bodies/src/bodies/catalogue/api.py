@@ -11,8 +11,9 @@ from bodies.catalogue.kept import catalogue_kept
 from bodies.catalogue.pictures import body_picture_svg
 from bodies.catalogue.schemas import BodyChange, BodyCreate, BodyList, BodyOut, BodyReplace
 from bodies.core.auth import AdminToken
-from bodies.core.conditional import cached_response, etag_for
+from bodies.core.conditional import cached_response
 from bodies.core.problem_schemas import Problem, ValidationProblem
+from cupcake_chassis.conditional import etag_for
 
 router = Router(tags=["bodies"])
 

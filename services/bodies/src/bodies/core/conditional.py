@@ -1,31 +1,10 @@
 """Cacheable reads: strong ETags, Cache-Control, and 304 for a matching If-None-Match."""
 
-import hashlib
-
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import parse_etags
+
+from cupcake_chassis.conditional import etag_for, if_none_match_matches
 
 CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
-
-
-def etag_for(content: bytes) -> str:
-    """Return the strong entity tag of ``content``: its quoted SHA-256."""
-    return f'"{hashlib.sha256(content).hexdigest()}"'
-
-
-def if_none_match_matches(header: str | None, etag: str) -> bool:
-    """Tell whether an If-None-Match header value matches ``etag``.
-
-    RFC 9110 13.1.2: ``*`` matches any current representation; otherwise the weak
-    comparison applies, so ``W/"x"`` matches ``"x"``.
-    """
-    if not header:
-        return False
-    tags = parse_etags(header)
-    if tags == ["*"]:
-        return True
-    opaque = etag.removeprefix("W/")
-    return any(tag.removeprefix("W/") == opaque for tag in tags)
 
 
 def cached_response(
@@ -37,7 +16,7 @@ def cached_response(
     """
     etag = etag or etag_for(content)
     headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
-    if if_none_match_matches(request.headers.get("If-None-Match"), etag):
+    if if_none_match_matches(header=request.headers.get("If-None-Match"), etag=etag):
         not_modified = HttpResponse(status=304, headers=headers)
         del not_modified["Content-Type"]
         return not_modified
