@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -210,3 +211,28 @@ def test_postgres_a_committed_notify_reaches_another_listener_within_a_second() 
         assert time.monotonic() - sent < 1.0
     finally:
         signal.stop()
+
+
+# Python 3.12 warns on fork() in a process with threads; here that is the point.
+@pytest.mark.filterwarnings("ignore:This process.*multi-threaded:DeprecationWarning")
+def test_postgres_a_forked_worker_listens_on_its_own(fake_listener: Any) -> None:
+    signal, connections = fake_listener
+    signal.token()
+    wait_for(signal.listening.is_set)
+    child = os.fork()
+    if child == 0:  # the worker: its parent's listener is not here; its first read starts one
+        ok = signal.token() is None and wait_for_quietly(signal.listening.is_set)
+        os._exit(0 if ok and signal.token() is not None else 1)
+    _pid, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert signal.token() is not None  # the parent listens on
+
+
+def wait_for_quietly(condition: Any, timeout: float = 5.0) -> bool:
+    """Whether ``condition()`` holds within ``timeout`` (for a child, which must not raise)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.001)
+    return True

@@ -131,9 +131,11 @@ Connect = Callable[[], Any]
 class PostgresSignal:
     """Changes of a PostgreSQL database, told by ``NOTIFY`` on ``channel``.
 
-    The listener thread starts with the first ``token()`` of each process (after a server
-    forks its workers), reconnects after ``retry_seconds`` when its connection is lost,
-    and waits at most ``poll_seconds`` between looks at whether it must stop.
+    The listener thread starts with the first ``token()`` of each process: a worker that
+    a server forks inherits the object but not its parent's thread, and forgets the
+    parent's at fork, so a read pays no process-id check. The listener reconnects after
+    ``retry_seconds`` when its connection is lost, and waits at most ``poll_seconds``
+    between looks at whether it must stop.
     """
 
     def __init__(
@@ -152,15 +154,21 @@ class PostgresSignal:
         self._retry_seconds = retry_seconds
         self._poll_seconds = poll_seconds
         self._token: bytes | None = None
-        self._pid: int | None = None
+        self._started = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.listening = threading.Event()
+        os.register_at_fork(after_in_child=self._forget_parent)
+
+    def _forget_parent(self) -> None:
+        # A forked child has no thread of its parent's, and its parent's lock may be held.
+        self._started, self._token, self._thread = False, None, None
+        self._lock, self.listening = threading.Lock(), threading.Event()
 
     def token(self) -> bytes | None:
         """The current token; None while this process is not listening."""
-        if self._pid != os.getpid():
+        if not self._started:
             self._listener_start()
         return self._token
 
@@ -181,11 +189,9 @@ class PostgresSignal:
 
     def _listener_start(self) -> None:
         with self._lock:
-            if self._pid == os.getpid():
+            if self._started:
                 return
-            self._pid = os.getpid()
-            self._token = None
-            self.listening.clear()
+            self._started = True
             self._thread = threading.Thread(
                 target=self._listen_until_stopped, name=f"listen-{self._channel}", daemon=True
             )
