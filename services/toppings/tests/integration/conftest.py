@@ -137,14 +137,14 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Router]:
     app.registry["dbengine"].dispose()
 
 
+# What the app holds of its database: the engine, the session factory, the change signal.
+DATABASE_KEYS = ("dbengine", "dbsession_factory", "catalogue_changes")
+
+
 @pytest.fixture
 def use_database(app: Router) -> Iterator[Callable[[str], None]]:
     """Point the session's app at another database for this test; undone afterwards."""
-    original = (
-        app.registry["dbengine"],
-        app.registry["dbsession_factory"],
-        app.registry["catalogue_changes"],
-    )
+    original = {key: app.registry[key] for key in DATABASE_KEYS}
     engines: list[Engine] = []
 
     def use(url: str) -> None:
@@ -158,11 +158,7 @@ def use_database(app: Router) -> Iterator[Callable[[str], None]]:
         app.registry["rendered_catalogue"].clear()
 
     yield use
-    (
-        app.registry["dbengine"],
-        app.registry["dbsession_factory"],
-        app.registry["catalogue_changes"],
-    ) = original
+    app.registry.update(original)
     for engine in engines:
         engine.dispose()
 
