@@ -221,8 +221,10 @@ def test_postgres_a_forked_worker_listens_on_its_own(fake_listener: Any) -> None
     wait_for(signal.listening.is_set)
     child = os.fork()
     if child == 0:  # the worker: its parent's listener is not here; its first read starts one
-        ok = signal.token() is None and wait_for_quietly(signal.listening.is_set)
-        os._exit(0 if ok and signal.token() is not None else 1)
+        forgotten = not signal.listening.is_set()
+        signal.token()
+        listens = wait_for_quietly(signal.listening.is_set)
+        os._exit(0 if forgotten and listens and signal.token() is not None else 1)
     _pid, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert signal.token() is not None  # the parent listens on
