@@ -16,6 +16,13 @@ OUTSIDE = ("DESIGN" + ".md", "../" + "shared/")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 MAKE_TARGET = re.compile(r"`make ([a-z][a-z0-9-]*)")
 HEADING = re.compile(r"^#{1,6} (.+)$", re.MULTILINE)
+# A file named in code spans: `dir/name.ext` (URL paths start with "/", and are not files).
+FILE_NAMED = re.compile(r"`([\w.-]+(?:/[\w.-]+)*/[\w-]+\.[a-z]{2,4})`")
+# What the lab and the tests write at run time: named in the docs, never tracked.
+RUN_TIME_OUTPUTS = (".lab/", "test-results/")
+# Where a name relative to a package is looked up (`assembler/upstream.py`, ...).
+SOURCE_ROOTS = ("services/*/src", "libs/*/src", "launcher/src")
+LAYOUT_BLOCK = re.compile(r"^## Layout\n+```\n(.*?)```", re.MULTILINE | re.DOTALL)
 
 
 @cache
@@ -51,6 +58,12 @@ def make_targets() -> set[str]:
     return found | {f"test-{name}" for name in ("bodies", "frostings", "toppings")}
 
 
+def file_exists(named: str, *, beside: Path) -> bool:
+    """Whether ``named`` is a file or directory beside the doc, at the root or in a package."""
+    places = [beside, ROOT, *(root for glob in SOURCE_ROOTS for root in ROOT.glob(glob))]
+    return any((place / named).exists() for place in places)
+
+
 def test_no_file_points_outside_the_repository() -> None:
     offenders = [
         f"{path.relative_to(ROOT)}: {needle}"
@@ -81,6 +94,29 @@ def test_every_relative_link_resolves(path: Path) -> None:
 def test_every_make_target_named_exists(path: Path) -> None:
     named = set(MAKE_TARGET.findall(path.read_text()))
     assert named - make_targets() == set()
+
+
+@pytest.mark.parametrize("path", markdown_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_file_named_exists(path: Path) -> None:
+    named = set(FILE_NAMED.findall(path.read_text()))
+    missing = {
+        name
+        for name in named
+        if not name.startswith(RUN_TIME_OUTPUTS) and not file_exists(name, beside=path.parent)
+    }
+    assert missing == set()
+
+
+def test_every_path_of_the_readmes_layout_exists() -> None:
+    layout = LAYOUT_BLOCK.search((ROOT / "README.md").read_text())
+    assert layout is not None, "the README has a Layout section with a code block"
+    listed = [line.split()[0] for line in layout.group(1).splitlines() if line.strip()]
+    assert [name for name in listed if not (ROOT / name).exists()] == []
+
+
+def test_a_file_named_in_a_code_span_is_found_and_a_url_path_is_not() -> None:
+    text = "see `services/bodies/README.md`, `/api/v1/openapi.json` and `make up`"
+    assert FILE_NAMED.findall(text) == ["services/bodies/README.md"]
 
 
 def test_the_anchor_of_a_heading_is_githubs() -> None:
