@@ -20,8 +20,9 @@ HEADING = re.compile(r"^#{1,6} (.+)$", re.MULTILINE)
 FILE_NAMED = re.compile(r"`([\w.-]+(?:/[\w.-]+)*/[\w-]+\.[a-z]{2,4})`")
 # What the lab and the tests write at run time: named in the docs, never tracked.
 RUN_TIME_OUTPUTS = (".lab/", "test-results/")
-# Where a name relative to a package is looked up (`assembler/upstream.py`, ...).
-SOURCE_ROOTS = ("services/*/src", "libs/*/src", "launcher/src")
+# Where a name relative to a source tree or a package is looked up (`bodies/api.py`,
+# `assembler/upstream.py`, ...).
+SOURCE_ROOTS = ("services/*/src", "libs/*/src", "launcher/src", "services/*/src/*", "libs/*/src/*")
 LAYOUT_BLOCK = re.compile(r"^## Layout\n+```\n(.*?)```", re.MULTILINE | re.DOTALL)
 
 
