@@ -31,7 +31,8 @@ from bodies.assembler.upstream import upstreams_get
 from bodies.catalogue.api import CACHEABLE
 from bodies.core.conditional import cached_response
 from bodies.core.problem_schemas import Problem
-from bodies.core.problems import PROBLEM_CONTENT_TYPE, MalformedRequest
+from bodies.core.problems import MalformedRequest
+from cupcake_chassis.problems import PROBLEM_MEDIA_TYPE
 
 router = Router(tags=["assembler"])
 
@@ -112,7 +113,7 @@ def answer_response(answer: Answer) -> HttpResponse:
     response = HttpResponse(
         answer.body,
         status=answer.status,
-        content_type=JSON if answer.status < 400 else PROBLEM_CONTENT_TYPE,
+        content_type=JSON if answer.status < 400 else PROBLEM_MEDIA_TYPE,
         headers={"Cache-Control": NO_STORE},
     )
     if answer.location:
