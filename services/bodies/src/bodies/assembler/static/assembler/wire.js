@@ -30,7 +30,7 @@ export function serverTotal(header) {
   return null;
 }
 
-// Errors that mean the last try was never sent at all.
+// Failures (Call.failure) that mean the last try was never sent at all.
 const NOT_SENT = new Set(["circuit_open", "deadline_exhausted"]);
 
 function rowCreate() {
