@@ -16,7 +16,7 @@ import pytest
 from prometheus_client import CollectorRegistry, Histogram, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from cupcake_chassis.calls import Call
+from cupcake_chassis.calls import Call, Failure
 from cupcake_chassis.metrics import DURATION_BUCKETS, metrics_text
 from cupcake_chassis.observe import call_done, call_outcome, observe_wrap, request_done
 from cupcake_chassis.problems import StartResponse
@@ -68,6 +68,9 @@ def test_unmatched_requests_share_one_route_label() -> None:
     assert sample(metrics_text().decode(), "http_requests_total", **labels) >= 1
 
 
+UNREACHABLE = Failure.UNREACHABLE
+
+
 def call(**fields: Any) -> Call:
     base: dict[str, Any] = {"service": "toppings", "method": "GET", "path": "/api/v1/toppings"}
     return Call(**{**base, "status": 200, "ms": 1.0, "cache": "miss", **fields})
@@ -78,12 +81,15 @@ def call(**fields: Any) -> Call:
     [
         ({}, "ok"),
         ({"status": 404}, "http_4xx"),
-        ({"status": 503, "error": "HTTP 503"}, "http_5xx"),
-        ({"status": None, "cache": "stale", "error": "ConnectError"}, "stale"),
-        ({"status": None, "error": "ReadTimeout"}, "timeout"),
-        ({"status": None, "error": "ConnectError"}, "error"),
-        ({"status": None, "error": "circuit open", "breaker": "open"}, "circuit_open"),
-        ({"status": None, "error": "deadline exhausted"}, "deadline_exhausted"),
+        ({"status": 503, "error": "answered 503", "failure": Failure.ANSWERED_ERROR}, "http_5xx"),
+        (
+            {"status": None, "cache": "stale", "error": "ConnectError", "failure": UNREACHABLE},
+            "stale",
+        ),
+        ({"status": None, "error": "ReadTimeout", "failure": Failure.TIMEOUT}, "timeout"),
+        ({"status": None, "error": "ConnectError", "failure": UNREACHABLE}, "error"),
+        ({"status": None, "failure": Failure.CIRCUIT_OPEN, "breaker": "open"}, "circuit_open"),
+        ({"status": None, "failure": Failure.DEADLINE_EXHAUSTED}, "deadline_exhausted"),
     ],
 )
 def test_each_call_is_named_by_its_outcome(fields: dict[str, Any], outcome: str) -> None:
@@ -93,7 +99,9 @@ def test_each_call_is_named_by_its_outcome(fields: dict[str, Any], outcome: str)
 def test_calls_count_outcome_cache_and_breaker_state() -> None:
     before = metrics_text().decode()
     call_done(call(cache="hit"), asked=False)
-    call_done(call(status=None, cache="stale", error="circuit open", breaker="open"), asked=False)
+    call_done(
+        call(status=None, cache="stale", failure=Failure.CIRCUIT_OPEN, breaker="open"), asked=False
+    )
     after = metrics_text().decode()
     for name, labels in [
         ("upstream_calls_total", {"upstream": "toppings", "outcome": "ok"}),
@@ -179,7 +187,7 @@ COUNTING_WORKER = """
 import sys
 from cupcake_chassis.metrics import metrics_process_start
 from cupcake_chassis.observe import call_done, request_done
-from cupcake_chassis.calls import Call
+from cupcake_chassis.calls import Call, Failure
 metrics_process_start(interval={interval})
 for _ in range(3):
     request_done(method="GET", route="/r", path="/r", status=200, seconds=0.001)

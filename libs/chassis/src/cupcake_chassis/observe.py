@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cupcake_chassis import metrics
-from cupcake_chassis.calls import Call
+from cupcake_chassis.calls import Call, Failure
 from cupcake_chassis.deadline import WsgiApp
 from cupcake_chassis.logs import line_log
 from cupcake_chassis.problems import StartResponse
@@ -58,14 +58,12 @@ def request_done(*, method: str, route: str | None, path: str, status: int, seco
 
 def call_outcome(call: Call) -> str:
     """One word for how a call to another service ended, for the metrics."""
-    if call.error == "circuit open":
-        return "circuit_open"
-    if call.error == "deadline exhausted":
-        return "deadline_exhausted"
+    if call.failure is Failure.CIRCUIT_OPEN or call.failure is Failure.DEADLINE_EXHAUSTED:
+        return call.failure.value
     if call.cache == "stale":
         return "stale"
     if call.status is None:
-        return "timeout" if (call.error or "").endswith("Timeout") else "error"
+        return "timeout" if call.failure == Failure.TIMEOUT else "error"
     if call.status >= 500:
         return "http_5xx"
     if call.status >= 400:

@@ -7,14 +7,16 @@ from email.utils import formatdate
 import httpx
 
 from cupcake_chassis.breaker import CircuitBreaker
+from cupcake_chassis.calls import Failure
 
 
 class UpstreamFailed(Exception):
     """The upstream answered, but not usefully: a 5xx, or a 200 that is not JSON."""
 
-    def __init__(self, reason: str, status: int) -> None:
+    def __init__(self, reason: str, status: int, failure: Failure) -> None:
         super().__init__(reason)
         self.status = status
+        self.failure = failure
 
 
 class BreakerTransport(httpx.BaseTransport):
@@ -47,11 +49,15 @@ class BreakerTransport(httpx.BaseTransport):
             response.headers["Date"] = formatdate(usegmt=True)
         if response.status_code >= 500:
             response.close()
-            raise UpstreamFailed(f"answered {response.status_code}", response.status_code)
+            raise UpstreamFailed(
+                f"answered {response.status_code}", response.status_code, Failure.ANSWERED_ERROR
+            )
         content_type = response.headers.get("content-type", "")
         if response.status_code == 200 and "json" not in content_type:
             response.close()
-            raise UpstreamFailed(f"answered 200 with {content_type or 'no'} content", 200)
+            raise UpstreamFailed(
+                f"answered 200 with {content_type or 'no'} content", 200, Failure.NOT_JSON
+            )
         return response
 
     def close(self) -> None:

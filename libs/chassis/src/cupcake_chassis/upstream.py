@@ -28,7 +28,7 @@ from hishel import CacheOptions, SqliteStorage
 from hishel.httpx import CacheTransport
 
 from cupcake_chassis.breaker import CLOSED, HALF_OPEN, CircuitBreaker, CircuitOpen
-from cupcake_chassis.calls import Call, Outcome
+from cupcake_chassis.calls import Call, Failure, Outcome
 from cupcake_chassis.deadline import DEADLINE_HEADER, current_deadline
 from cupcake_chassis.fresh import FreshStore
 from cupcake_chassis.observe import call_done
@@ -76,14 +76,17 @@ def _done(outcome: Outcome, *, asked: bool = False) -> Outcome:
     return outcome
 
 
-def _error_name(exc: BaseException) -> str:
+def _failure(exc: BaseException) -> tuple[Failure, str]:
+    """What kind of failure ``exc`` is, and its name in a word or two (``Call.error``)."""
     if isinstance(exc, CircuitOpen):
-        return "circuit open"
+        return Failure.CIRCUIT_OPEN, "circuit open"
     if isinstance(exc, DeadlineExhausted):
-        return "deadline exhausted"
+        return Failure.DEADLINE_EXHAUSTED, "deadline exhausted"
     if isinstance(exc, UpstreamFailed):
-        return str(exc)
-    return type(exc).__name__
+        return exc.failure, str(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return Failure.TIMEOUT, type(exc).__name__
+    return Failure.UNREACHABLE, type(exc).__name__
 
 
 class ResilientUpstream:
@@ -272,14 +275,14 @@ class ResilientUpstream:
         attempts: int,
         budget_ms: int | None,
     ) -> Outcome:
-        error = _error_name(exc)
+        failed = _failure(exc)
         status = exc.status if isinstance(exc, UpstreamFailed) else None
         kept = self._stale.get(request_path)
         if kept is not None:
             data, kept_status = kept
-            call = self._call(request_path, started, status, "stale", error, attempts, budget_ms)
+            call = self._call(request_path, started, status, "stale", failed, attempts, budget_ms)
             return Outcome(call=call, status_code=kept_status, data=data, stale=True)
-        call = self._call(request_path, started, status, "miss", error, attempts, budget_ms)
+        call = self._call(request_path, started, status, "miss", failed, attempts, budget_ms)
         return Outcome(call=call, status_code=None)
 
     def _call(
@@ -288,10 +291,11 @@ class ResilientUpstream:
         started: float,
         status: int | None,
         cache: str,
-        error: str | None,
+        failed: tuple[Failure, str] | None,
         attempts: int,
         budget_ms: int | None,
     ) -> Call:
+        failure, error = (None, None) if failed is None else failed
         return Call(
             service=self.name,
             method="GET",
@@ -300,6 +304,7 @@ class ResilientUpstream:
             ms=round((time.perf_counter() - started) * 1000, 1),
             cache=cache,
             error=error,
+            failure=failure,
             attempts=attempts,
             budget_ms=budget_ms,
             breaker=self.breaker.current_state,

@@ -70,9 +70,10 @@ def test_the_calls_carry_the_chassis_record(client: Client, fake_peers: FakePeer
     call = client.get("/api/v1/cupcake").json()["calls"][0]
 
     assert set(call) == {
-        "service", "method", "path", "status", "ms", "cache", "error",
+        "service", "method", "path", "status", "ms", "cache", "error", "failure",
         "attempts", "budget_ms", "breaker",
     }  # fmt: skip
+    assert (call["error"], call["failure"]) == (None, None)
     # The peer is told a little less than the call may wait (1 s at the front door).
     assert (call["attempts"], call["budget_ms"], call["breaker"]) == (1, 900, "closed")
 
@@ -95,7 +96,12 @@ def test_toppings_failing_again_and_again_opens_its_circuit(
         "url": "http://toppings.test",
         "detail": "toppings is not being asked for now (circuit open after repeated failures)",
     }
-    assert composition["calls"][-1]["breaker"] == "open"
+    last = composition["calls"][-1]
+    assert (last["breaker"], last["failure"], last["error"]) == (
+        "open",
+        "circuit_open",
+        "circuit open",
+    )
     assert composition["services"]["frostings"]["status"] == "ok"
 
 

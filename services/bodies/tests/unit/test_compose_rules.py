@@ -57,7 +57,7 @@ def test_every_cupcake_is_complete_or_refused_by_the_rule_it_breaks(
 def test_a_frosting_not_on_the_body_is_refused_in_words(upstreams: Upstreams) -> None:
     problem = refusal(upstreams, body="carrot-cake", frosting="neon-blue")
 
-    assert problem.type_ == "urn:cupcake-lab:problem:rule-violation"
+    assert problem.kind == "rule-violation"
     assert problem.extra == {"rule": "frosting-not-on-body"}
     assert problem.detail == (
         "Neon Blue frosting does not go on Carrot Cake: Carrot Cake only takes Vanilla frosting"
@@ -98,7 +98,7 @@ def test_a_part_its_owner_does_not_know_is_an_unknown_reference(
     problem = refusal(upstreams, **chosen)
 
     assert isinstance(problem, UnknownReference)
-    assert problem.type_ == "urn:cupcake-lab:problem:unknown-reference"
+    assert problem.kind == "unknown-reference"
     assert problem.detail == detail
 
 

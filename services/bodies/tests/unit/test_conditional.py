@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from bodies.core.conditional import CACHE_CONTROL, cached_response
+from bodies.core.conditional import CACHE_CONTROL, conditional_response
 from cupcake_chassis.conditional import etag_for
 
 pytestmark = pytest.mark.unit
@@ -12,7 +12,7 @@ CONTENT = b'{"slug":"vanilla"}'
 
 
 def test_a_read_carries_its_etag_and_cache_control(rf: RequestFactory) -> None:
-    response = cached_response(rf.get("/x"), content=CONTENT, content_type="application/json")
+    response = conditional_response(rf.get("/x"), content=CONTENT, content_type="application/json")
 
     assert response.status_code == 200
     assert response.content == CONTENT
@@ -26,7 +26,7 @@ def test_a_matching_if_none_match_gets_a_bodiless_304_with_the_same_headers(
 ) -> None:
     request = rf.get("/x", headers={"If-None-Match": etag_for(CONTENT)})
 
-    response = cached_response(request, content=CONTENT, content_type="application/json")
+    response = conditional_response(request, content=CONTENT, content_type="application/json")
 
     assert response.status_code == 304
     assert response.content == b""
@@ -38,7 +38,7 @@ def test_a_matching_if_none_match_gets_a_bodiless_304_with_the_same_headers(
 def test_a_stale_if_none_match_gets_the_full_answer(rf: RequestFactory) -> None:
     request = rf.get("/x", headers={"If-None-Match": etag_for(b"old")})
 
-    response = cached_response(request, content=CONTENT, content_type="application/json")
+    response = conditional_response(request, content=CONTENT, content_type="application/json")
 
     assert response.status_code == 200
     assert response.content == CONTENT

@@ -7,32 +7,17 @@ import pytest
 
 from bodies.core.api_errors import field_errors, field_name
 from bodies.core.problem_schemas import problem_media_types_apply
-from bodies.core.problems import (
-    PROBLEM_CONTENT_TYPE,
-    Conflict,
-    InvalidInput,
-    Unauthorized,
-    problem_payload,
-    problem_response,
-)
+from bodies.core.problems import Conflict, InvalidInput, Unauthorized, problem_response
+from cupcake_chassis.problems import PROBLEM_MEDIA_TYPE, FieldError
 
 pytestmark = pytest.mark.unit
-
-
-def test_a_plain_problem_is_about_blank_titled_with_the_reason_phrase() -> None:
-    assert problem_payload(status=404, detail="no body 'x'") == {
-        "type": "about:blank",
-        "title": "Not Found",
-        "status": 404,
-        "detail": "no body 'x'",
-    }
 
 
 def test_a_problem_response_is_problem_json_with_its_status_and_headers() -> None:
     response = problem_response(status=405, detail="no", headers={"Allow": "GET"})
 
     assert response.status_code == 405
-    assert response["Content-Type"] == PROBLEM_CONTENT_TYPE
+    assert response["Content-Type"] == PROBLEM_MEDIA_TYPE
     assert response["Allow"] == "GET"
     assert json.loads(response.content)["status"] == 405
 
@@ -49,14 +34,14 @@ def test_the_labs_own_kinds_have_urn_types() -> None:
 
 
 def test_invalid_input_lists_its_errors() -> None:
-    errors = [{"field": "name", "message": "too long"}]
+    errors = [FieldError("name", "too long")]
 
     response = InvalidInput("name: too long", errors=errors).to_response()
 
     payload = json.loads(response.content)
     assert response.status_code == 422
     assert payload["type"] == "urn:cupcake-lab:problem:invalid-input"
-    assert payload["errors"] == errors
+    assert payload["errors"] == [{"field": "name", "message": "too long"}]
 
 
 def test_unauthorized_asks_for_a_bearer_token() -> None:
@@ -83,7 +68,7 @@ def test_validation_locations_name_the_field(loc: tuple[Any, ...], field: str) -
 def test_validation_errors_become_field_and_message_pairs() -> None:
     errors = [{"loc": ("body", "payload", "color"), "msg": "bad colour", "type": "x"}]
 
-    assert field_errors(errors) == [{"field": "color", "message": "bad colour"}]
+    assert field_errors(errors) == [FieldError("color", "bad colour")]
 
 
 def test_openapi_problem_responses_are_declared_as_problem_json() -> None:
@@ -106,4 +91,4 @@ def test_openapi_problem_responses_are_declared_as_problem_json() -> None:
 
     responses = openapi["paths"]["/x"]["get"]["responses"]
     assert responses[200]["content"] == {"application/json": body}
-    assert responses[404]["content"] == {PROBLEM_CONTENT_TYPE: problem}
+    assert responses[404]["content"] == {PROBLEM_MEDIA_TYPE: problem}

@@ -61,6 +61,7 @@ def test_a_json_answer_is_available_and_recorded_as_a_chassis_call() -> None:
         "status": 200,
         "cache": "miss",
         "error": None,
+        "failure": None,
         "attempts": 1,
         "budget_ms": 900,  # the peer is told a little less than the call may wait
         "breaker": "closed",

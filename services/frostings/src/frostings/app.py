@@ -13,14 +13,15 @@ from typing import Any
 from apiflask import APIFlask
 
 from cupcake_chassis.databases import sqlalchemy_url
+from cupcake_chassis.logs import logging_configure
 from frostings.api import catalogue, edits, pairings
 from frostings.catalogue_cache import catalogue_cache_init
 from frostings.clients import EXTENSION_KEY, peers_create
-from frostings.config import load_config
+from frostings.config import SERVICE_NAME, load_config
 from frostings.error_handlers import error_handlers_init
 from frostings.extensions import MIGRATIONS_DIR, db, migrate, sqlite_pragmas_install
 from frostings.health import bp as health_bp
-from frostings.logs import logging_init
+from frostings.logs import request_log_init
 from frostings.middleware import middleware_install
 from frostings.openapi import OPENAPI_CONFIG, schema_name, spec_finish
 
@@ -41,7 +42,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
         app.config.from_mapping(test_config)
     app.config["SQLALCHEMY_DATABASE_URI"] = sqlalchemy_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
-    logging_init(app)
+    logging_configure(SERVICE_NAME)
+    request_log_init(app)
     db.init_app(app)
     with app.app_context():
         sqlite_pragmas_install(db.engine)

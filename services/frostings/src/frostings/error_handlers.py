@@ -11,6 +11,7 @@ from flask import Response, current_app, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from werkzeug.datastructures import Headers
 
+from cupcake_chassis.problems import errors_member
 from frostings.errors import (
     FrostingNotFound,
     FrostingsError,
@@ -20,7 +21,7 @@ from frostings.errors import (
     UnknownReferences,
     UpstreamUnavailable,
 )
-from frostings.problems import errors_member, field_errors_from_messages, problem_response
+from frostings.problems import field_errors_from_messages, problem_response
 
 
 def _default_detail(status: int) -> str:

@@ -5,17 +5,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from cupcake_chassis.problems import FieldError
 from frostings.rules import RuleViolation
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """One reason a field of the input is refused."""
-
-    field: str
-    message: str
 
 
 class FrostingsError(Exception):

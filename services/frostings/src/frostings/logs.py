@@ -9,9 +9,7 @@ import time
 
 from flask import Flask, Response, g, request
 
-from cupcake_chassis.logs import logging_configure
 from cupcake_chassis.observe import request_done
-from frostings.config import SERVICE_NAME
 
 
 def _timer_start() -> None:
@@ -31,8 +29,7 @@ def _request_log(response: Response) -> Response:
     return response
 
 
-def logging_init(app: Flask) -> None:
-    """Log the service's messages as JSON on stderr, and each request in one line."""
-    logging_configure(SERVICE_NAME)
+def request_log_init(app: Flask) -> None:
+    """Log (and count) each request of ``app`` in one line, once it is answered."""
     app.before_request(_timer_start)
     app.after_request(_request_log)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from cupcake_chassis.problems import FieldError
 from frostings.clients import Peers
-from frostings.errors import FieldError, UnknownReferences
+from frostings.errors import UnknownReferences
 
 
 def references_check(*, peers: Peers, bodies: Collection[str], toppings: Collection[str]) -> None:

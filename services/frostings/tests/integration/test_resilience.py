@@ -38,7 +38,7 @@ def test_the_breaker_opens_after_repeated_toppings_failures_and_then_answers_wit
     assert answer.status_code == 200
     body = answer.get_json()
     assert body["status"] == "degraded"
-    assert "circuit is open" in body["detail"]
+    assert "circuit open after repeated failures" in body["detail"]
     assert [item["available"] for item in body["items"]] == [False, False, False]
     assert answer.headers["Cache-Control"] == "max-age=1"
     assert len(peers_fake.requests_to("toppings")) == 2
@@ -187,5 +187,5 @@ def test_too_little_time_left_to_ask_toppings_is_a_degraded_answer_without_a_cal
     assert answer.status_code == 200
     body = answer.get_json()
     assert body["status"] == "degraded"
-    assert "no time was left" in body["detail"]
+    assert "the request's deadline had run out" in body["detail"]
     assert peers_fake.requests == []

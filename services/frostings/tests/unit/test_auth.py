@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from apiflask import APIFlask
 
+from cupcake_chassis.problems import PROBLEM_MEDIA_TYPE
 from frostings.auth import auth, writes_enabled_check
 from frostings.error_handlers import error_handlers_init
-from frostings.problems import PROBLEM_MIMETYPE
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_missing_or_wrong_token_is_401_with_a_bearer_challenge(
     response = make_app("s3cret").test_client().post("/write", headers=headers)
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
-    assert response.mimetype == PROBLEM_MIMETYPE
+    assert response.mimetype == PROBLEM_MEDIA_TYPE
     assert response.get_json()["status"] == 401
 
 
@@ -62,5 +62,5 @@ def test_writes_are_forbidden_when_no_token_is_configured(
     headers = {"Authorization": authorization} if authorization else {}
     response = make_app(token).test_client().post("/write", headers=headers)
     assert response.status_code == 403
-    assert response.mimetype == PROBLEM_MIMETYPE
+    assert response.mimetype == PROBLEM_MEDIA_TYPE
     assert "no admin token" in response.get_json()["detail"]

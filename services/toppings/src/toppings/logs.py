@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable
 from urllib.parse import quote
@@ -11,7 +10,6 @@ from pyramid.registry import Registry
 from pyramid.request import Request
 from pyramid.response import Response
 
-from cupcake_chassis.logs import logging_configure
 from cupcake_chassis.observe import request_done
 
 
@@ -20,11 +18,6 @@ def request_path(request: Request) -> str:
     raw = request.environ.get("SCRIPT_NAME", "") + request.environ.get("PATH_INFO", "")
     # WSGI hands over the path as latin-1 characters, one per byte.
     return quote(raw.encode("latin-1", "replace"), safe="/:@!$&'()*+,;=-._~")
-
-
-def configure_logging(*, level: int = logging.INFO) -> None:
-    """Send the service's log records to stderr as JSON lines (``cupcake_chassis.logs``)."""
-    logging_configure("toppings", level=level)
 
 
 def route_of(request: Request) -> str | None:

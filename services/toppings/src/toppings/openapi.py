@@ -12,6 +12,8 @@ from pyramid.config import Configurator
 from pyramid.request import Request
 from pyramid.response import Response
 
+from cupcake_chassis.json_body import BodyRefused, json_object_parse
+
 from .problems import BadRequest
 from .settings import RESPONSE_VALIDATION
 
@@ -22,37 +24,16 @@ class MalformedBody(BadRequest):
     """The request body is not a JSON object (400)."""
 
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
 def json_object_loads(value: bytes, **parameters: str) -> dict[str, Any]:
-    """Parse a request body that must be one JSON object in UTF-8.
+    """Parse a request body that must be one JSON object in UTF-8 (the chassis' rules).
 
     Raises ``MalformedBody`` (400) rather than the validator's own error, so
     any bytes a client sends, however broken or deeply nested, end in a 400.
     """
     try:
-        data = json.loads(value.decode("utf-8"), parse_constant=_reject_constant)
-    except UnicodeDecodeError as exc:
-        raise MalformedBody("the body is not UTF-8 text") from exc
-    except (ValueError, RecursionError) as exc:
-        raise MalformedBody("the body is not valid JSON") from exc
-    if not isinstance(data, dict):
-        raise MalformedBody("the body must be a JSON object")
-    if not _is_unicode_text(data):
-        raise MalformedBody("the body holds a lone surrogate escape (\\udXXX), which is not text")
-    return data
-
-
-def _is_unicode_text(data: dict[str, Any]) -> bool:
-    """Whether every string in ``data`` is Unicode text: JSON lets an escape name half a
-    surrogate pair, which no database or UTF-8 answer can hold."""
-    try:
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+        return json_object_parse(value)
+    except BodyRefused as refused:
+        raise MalformedBody(refused.reason) from None
 
 
 def json_any_loads(value: bytes, **parameters: str) -> Any:

@@ -18,7 +18,9 @@ from openapi_core.validation.request.exceptions import (
 from openapi_core.validation.schemas.exceptions import InvalidSchemaValue
 from pyramid.response import Response
 
-from .problems import FieldError, invalid_input_response, problem_response
+from cupcake_chassis.problems import FieldError
+
+from .problems import invalid_input_response, problem_response
 
 
 class SchemaError(Protocol):

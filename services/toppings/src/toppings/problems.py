@@ -1,25 +1,23 @@
-"""Errors as ``application/problem+json`` (RFC 9457), and the lab's own error kinds."""
+"""Errors as ``application/problem+json`` (RFC 9457) Pyramid responses, and the exceptions
+that become them.
+
+The document itself (kinds, titles, ``type``) is the chassis' (``cupcake_chassis.problems``).
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 
 from pyramid.response import Response
 
-PROBLEM_JSON = "application/problem+json"
-PROBLEM_TYPE_PREFIX = "urn:cupcake-lab:problem:"
-
-
-@dataclass(frozen=True)
-class FieldError:
-    """One reason a field of the input was refused."""
-
-    field: str
-    message: str
+from cupcake_chassis.problems import (
+    PROBLEM_MEDIA_TYPE,
+    FieldError,
+    errors_member,
+    problem_document,
+)
 
 
 class InvalidInput(Exception):
@@ -34,32 +32,20 @@ class BadRequest(Exception):
     """The input cannot be understood at all (400)."""
 
 
-def problem_type(name: str) -> str:
-    """Return the URN of the lab's problem kind ``name`` (e.g. ``conflict``)."""
-    return PROBLEM_TYPE_PREFIX + name
-
-
 def problem_response(
     *,
     status: int,
     detail: str,
-    type_: str = "about:blank",
-    title: str | None = None,
+    kind: str | None = None,
     headers: Mapping[str, str] | None = None,
     **extensions: Any,
 ) -> Response:
-    """Return a problem+json response; ``extensions`` become extra members."""
-    body = {
-        "type": type_,
-        "title": title or HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        **extensions,
-    }
+    """Return a problem+json response (``kind``: one of the lab's kinds, else none)."""
+    document = problem_document(status=status, detail=detail, kind=kind, **extensions)
     response = Response(
         status=status,
-        body=json.dumps(body).encode(),
-        content_type=PROBLEM_JSON,
+        body=json.dumps(document).encode(),
+        content_type=PROBLEM_MEDIA_TYPE,
         charset=None,
     )
     response.headers.update(headers or {})
@@ -73,8 +59,7 @@ def invalid_input_response(errors: Sequence[FieldError]) -> Response:
     fields = ", ".join(sorted({e.field for e in errors}))
     return problem_response(
         status=422,
-        type_=problem_type("invalid-input"),
-        title="Invalid input",
+        kind="invalid-input",
         detail=f"the input is not valid: {fields}",
-        errors=[{"field": e.field, "message": e.message} for e in errors],
+        errors=errors_member(errors),
     )

@@ -11,8 +11,9 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.tweens import EXCVIEW, INGRESS
 
+from cupcake_chassis.json_body import BodyRefused, body_read_bounded
+
 from .problems import problem_response
-from .request_body import body_read_bounded
 from .settings import MAX_BODY
 
 Handler = Callable[[Request], Response]
@@ -67,7 +68,10 @@ def body_limit_tween_factory(handler: Handler, registry: Registry) -> Handler:
     limit = int(registry.settings[MAX_BODY])
 
     def body_limit_tween(request: Request) -> Response:
-        body = body_read_bounded(environ=request.environ, limit=limit)
+        try:
+            body = body_read_bounded(environ=request.environ, limit=limit)
+        except BodyRefused as refused:
+            return problem_response(status=refused.status, detail=refused.reason)
         if body is not None:
             request.body = body
         return handler(request)
@@ -82,5 +86,5 @@ def includeme(config: Configurator) -> None:
     config.add_tween(log, under=INGRESS)
     config.add_tween(url_check, under=log)
     config.add_tween("toppings.tweens.head_as_get_tween_factory", under=url_check)
-    # Under EXCVIEW so a 413 raised here is rendered by the problem+json exception views.
+    # Under EXCVIEW, so an error the handler raises is still rendered as problem+json.
     config.add_tween("toppings.tweens.body_limit_tween_factory", under=EXCVIEW)

@@ -12,7 +12,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .problems import FieldError, InvalidInput
+from cupcake_chassis.problems import FieldError
+
+from .problems import InvalidInput
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 COLOR = re.compile(r"#[0-9a-fA-F]{6}")

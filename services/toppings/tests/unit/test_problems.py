@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 
-from toppings.problems import (
-    PROBLEM_JSON,
-    FieldError,
-    invalid_input_response,
-    problem_response,
-    problem_type,
-)
+from cupcake_chassis.problems import PROBLEM_MEDIA_TYPE, FieldError
+from toppings.problems import invalid_input_response, problem_response
 
 
 def test_a_plain_http_problem_has_type_about_blank_and_the_status_phrase_as_title() -> None:
     response = problem_response(status=404, detail="no topping 'x'")
     assert response.status_code == 404
-    assert response.headers["Content-Type"] == PROBLEM_JSON
+    assert response.headers["Content-Type"] == PROBLEM_MEDIA_TYPE
     assert json.loads(response.body) == {
         "type": "about:blank",
         "title": "Not Found",
@@ -28,15 +23,19 @@ def test_a_plain_http_problem_has_type_about_blank_and_the_status_phrase_as_titl
 def test_a_lab_problem_has_a_urn_type_extra_members_and_headers() -> None:
     response = problem_response(
         status=409,
-        type_=problem_type("conflict"),
-        title="Conflict",
+        kind="conflict",
         detail="taken",
         headers={"Retry-After": "1"},
         slug="cherry",
     )
     body = json.loads(response.body)
-    assert body["type"] == "urn:cupcake-lab:problem:conflict"
-    assert body["slug"] == "cherry"
+    assert body == {
+        "type": "urn:cupcake-lab:problem:conflict",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "taken",
+        "slug": "cherry",
+    }
     assert response.headers["Retry-After"] == "1"
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from toppings.problems import FieldError, InvalidInput
+from cupcake_chassis.problems import FieldError
+from toppings.problems import InvalidInput
 from toppings.validation import slugs_clean, topping_fields_clean
 
 VALID = {

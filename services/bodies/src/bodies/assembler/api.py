@@ -29,9 +29,10 @@ from bodies.assembler.schemas import (
 from bodies.assembler.timing import server_timing
 from bodies.assembler.upstream import upstreams_get
 from bodies.catalogue.api import CACHEABLE
-from bodies.core.conditional import cached_response
+from bodies.core.conditional import conditional_response
 from bodies.core.problem_schemas import Problem
-from bodies.core.problems import PROBLEM_CONTENT_TYPE, MalformedRequest
+from bodies.core.problems import MalformedRequest
+from cupcake_chassis.problems import PROBLEM_MEDIA_TYPE
 
 router = Router(tags=["assembler"])
 
@@ -112,7 +113,7 @@ def answer_response(answer: Answer) -> HttpResponse:
     response = HttpResponse(
         answer.body,
         status=answer.status,
-        content_type=JSON if answer.status < 400 else PROBLEM_CONTENT_TYPE,
+        content_type=JSON if answer.status < 400 else PROBLEM_MEDIA_TYPE,
         headers={"Cache-Control": NO_STORE},
     )
     if answer.location:
@@ -220,4 +221,4 @@ def read_cupcake(request: HttpRequest, cupcake_id: str) -> HttpResponse:
     """One cupcake (a baked cupcake never changes: ETag and 304 apply)."""
     cupcake = selectors.cupcake_get(cupcake_id=cupcake_id)
     content = CupcakeOut.model_validate(cupcake).model_dump_json().encode()
-    return cached_response(request, content=content, content_type=JSON)
+    return conditional_response(request, content=content, content_type=JSON)

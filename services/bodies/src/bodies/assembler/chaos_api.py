@@ -20,6 +20,7 @@ from bodies.core.json_body import json_object_from_request
 from bodies.core.problem_schemas import Problem, ValidationProblem
 from bodies.core.problems import InvalidInput
 from cupcake_chassis.chaos import MAX_LATENCY_MS, ChaosSettings
+from cupcake_chassis.problems import FieldError
 
 router = Router(tags=["lab"])
 
@@ -129,7 +130,5 @@ def set_service_chaos(request: HttpRequest, service: str) -> HttpResponse:
         new = ChaosSettings.from_json(raw)
     except ValueError as exc:
         message = str(exc)
-        raise InvalidInput(
-            message, errors=[{"field": settings_field(message), "message": message}]
-        ) from None
+        raise InvalidInput(message, errors=[FieldError(settings_field(message), message)]) from None
     return json_response(settings_out(service_chaos_set(service=service, new=new)))

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from bodies.assembler.models import URL_MAX_LENGTH
 from bodies.assembler.upstream import Fetched, Upstream, upstream_fresh, upstream_get
 from bodies.catalogue import validation
-from cupcake_chassis.calls import Call
+from cupcake_chassis.calls import Call, Failure
 
 T = TypeVar("T")
 
@@ -103,7 +103,7 @@ def answer_from(
         value = parse(outcome.data)
     except ValidationError:
         return PeerAnswer(
-            call=dataclasses.replace(outcome.call, error="BadShape"),
+            call=dataclasses.replace(outcome.call, error="BadShape", failure=Failure.BAD_SHAPE),
             problem=f"{service} answered in a shape the assembler does not know",
         )
     stale = f"{service} {reason}" if outcome.stale else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bodies.core.problems import ProblemError, problem_type
+from bodies.core.problems import ProblemError
 
 # Seconds a client should wait before baking again after a 503.
 RETRY_AFTER_SECONDS = 5
@@ -16,8 +16,7 @@ class RuleViolation(ProblemError):
     """422: the rules of the frostings service forbid this combination."""
 
     status = 422
-    type_ = problem_type("rule-violation")
-    title = "Rule violation"
+    kind = "rule-violation"
 
     def __init__(self, detail: str, *, rule: Rule) -> None:
         super().__init__(detail, rule=rule)
@@ -27,24 +26,21 @@ class UnknownReference(ProblemError):
     """422: a chosen part does not exist at its owner."""
 
     status = 422
-    type_ = problem_type("unknown-reference")
-    title = "Unknown reference"
+    kind = "unknown-reference"
 
 
 class IdempotencyKeyReused(ProblemError):
     """422: an Idempotency-Key already used for another request."""
 
     status = 422
-    type_ = problem_type("idempotency-key-reused")
-    title = "Idempotency key reused"
+    kind = "idempotency-key-reused"
 
 
 class UpstreamUnavailable(ProblemError):
     """503: a service whose answer is needed cannot answer; try again later."""
 
     status = 503
-    type_ = problem_type("upstream-unavailable")
-    title = "Upstream unavailable"
+    kind = "upstream-unavailable"
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

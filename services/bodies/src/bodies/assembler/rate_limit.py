@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from bodies.assembler.models import BakeAllowance
 from bodies.config.rate import Rate
-from bodies.core.problems import ProblemError, problem_type
+from bodies.core.problems import ProblemError
 
 CLIENT_MAX_LENGTH = 64
 
@@ -19,8 +19,7 @@ class TooManyRequests(ProblemError):
     """429: this client baked too often; ``Retry-After`` says when it may again."""
 
     status = 429
-    type_ = problem_type("rate-limited")
-    title = "Too many requests"
+    kind = "rate-limited"
 
     def __init__(self, *, rate: Rate, wait: float) -> None:
         seconds = max(1, math.ceil(wait))

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bodies.assembler.models import Cupcake
 from bodies.catalogue.schemas import UNSET, Name, NotNull, Slug
 from bodies.core.problem_schemas import FieldError, Problem
+from cupcake_chassis.calls import Failure
 
 ServiceStatus = Literal["ok", "degraded", "unavailable"]
 CacheState = Literal["miss", "hit", "revalidated", "stale"]
@@ -102,7 +103,12 @@ class CallOut(Composed):
         "peer said the cached answer still holds (304); stale: the peer failed and its last "
         "good answer was used"
     )
-    error: str | None = Field(description="Why the call failed, when it did")
+    error: str | None = Field(description="Why the call failed, when it did, in a word or two")
+    failure: Failure | None = Field(
+        description="The kind of failure, when it failed: circuit_open and deadline_exhausted "
+        "were not sent; timeout and unreachable got no answer; answered_error, not_json and "
+        "bad_shape got an answer that could not be used"
+    )
     attempts: int = Field(description="Requests sent (failed reads are retried)")
     budget_ms: int | None = Field(
         description="Milliseconds of deadline sent to the peer (Request-Deadline-Ms) on the "

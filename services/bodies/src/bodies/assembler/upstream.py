@@ -16,7 +16,7 @@ import httpx
 from django.conf import settings
 
 from cupcake_chassis.breaker import CLOSED
-from cupcake_chassis.calls import Call, Outcome
+from cupcake_chassis.calls import Call, Outcome, failure_in_words
 from cupcake_chassis.deadline import current_deadline
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
 
@@ -127,26 +127,6 @@ def time_limit(policy: UpstreamPolicy) -> float:
     deadline is nearer (what the chassis gives the call's first attempt)."""
     deadline = current_deadline()
     return policy.timeout if deadline is None else min(policy.timeout, deadline.remaining())
-
-
-def failure_in_words(call: Call, *, limit: float) -> str:
-    """Say in words why a call got no usable answer, from the chassis' record of it.
-
-    ``limit`` is the call's time limit in seconds, said when it timed out (time-outs are
-    not retried, so the call had one attempt and that limit).
-    """
-    error = call.error or "failed"
-    if error == "circuit open":
-        return "is not being asked for now (circuit open after repeated failures)"
-    if error == "deadline exhausted":
-        return "was not asked: the request's deadline had run out"
-    if error.endswith("Timeout"):
-        return f"did not answer within {round(limit, 2):g} s"
-    if call.status is not None and call.status >= 500:
-        return f"answered HTTP {call.status}"
-    if call.status is not None:
-        return "answered something that is not JSON"
-    return f"could not be reached ({error})"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from bodies.catalogue.kept import catalogue_kept
 from bodies.catalogue.pictures import body_picture_svg
 from bodies.catalogue.schemas import BodyChange, BodyCreate, BodyList, BodyOut, BodyReplace
 from bodies.core.auth import AdminToken
-from bodies.core.conditional import cached_response
+from bodies.core.conditional import conditional_response
 from bodies.core.problem_schemas import Problem, ValidationProblem
 from cupcake_chassis.conditional import etag_for
 
@@ -51,7 +51,9 @@ def list_bodies(request: HttpRequest) -> HttpResponse:
     Served as rendered for the catalogue's current version; rendered anew after a write.
     """
     content, etag = catalogue_kept(("list",), body_list_rendered)
-    return cached_response(request, content=content, content_type="application/json", etag=etag)
+    return conditional_response(
+        request, content=content, content_type="application/json", etag=etag
+    )
 
 
 def body_list_rendered() -> tuple[bytes, str]:
@@ -72,7 +74,9 @@ def body_list_rendered() -> tuple[bytes, str]:
 def read_body(request: HttpRequest, slug: str) -> HttpResponse:
     """One body; 304 when If-None-Match matches. Kept rendered like the list."""
     content, etag = catalogue_kept(("detail", slug), lambda: body_rendered(slug=slug))
-    return cached_response(request, content=content, content_type="application/json", etag=etag)
+    return conditional_response(
+        request, content=content, content_type="application/json", etag=etag
+    )
 
 
 def body_rendered(*, slug: str) -> tuple[bytes, str]:
@@ -102,7 +106,7 @@ def read_body_image(request: HttpRequest, slug: str) -> HttpResponse:
     """The body's SVG picture; 304 when If-None-Match matches."""
     body = selectors.body_get(slug=slug)
     svg = body_picture_svg(slug=body.slug, color=body.color)
-    response = cached_response(request, content=svg.encode(), content_type="image/svg+xml")
+    response = conditional_response(request, content=svg.encode(), content_type="image/svg+xml")
     # A picture opened on its own must not run anything, whatever it might contain.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from bodies.catalogue.models import Body
 from bodies.catalogue.selectors import body_get
 from bodies.core.problems import Conflict, InvalidInput
+from cupcake_chassis.problems import FieldError
 
 EDITABLE_FIELDS = ("name", "description", "color")
 
@@ -26,7 +27,7 @@ def body_update(*, slug: str, changes: dict[str, str]) -> Body:
     if changes.get("slug", slug) != slug:
         raise InvalidInput(
             "the slug of a body cannot change",
-            errors=[{"field": "slug", "message": f"must be {slug!r}, the slug in the path"}],
+            errors=[FieldError("slug", f"must be {slug!r}, the slug in the path")],
         )
     fields = [field for field in EDITABLE_FIELDS if field in changes]
     with transaction.atomic():

@@ -16,6 +16,7 @@ from bodies.core.problems import (
     ProblemError,
     problem_response,
 )
+from cupcake_chassis.problems import FieldError
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +28,9 @@ def field_name(loc: Sequence[Any]) -> str:
     return ".".join(str(part) for part in parts) or "body"
 
 
-def field_errors(errors: Sequence[dict[str, Any]]) -> list[dict[str, str]]:
-    """Return django-ninja's validation errors as the API's ``{field, message}`` list."""
-    return [{"field": field_name(error["loc"]), "message": str(error["msg"])} for error in errors]
+def field_errors(errors: Sequence[dict[str, Any]]) -> list[FieldError]:
+    """Return django-ninja's validation errors as the API's field errors."""
+    return [FieldError(field_name(error["loc"]), str(error["msg"])) for error in errors]
 
 
 def is_missing_body(error: dict[str, Any]) -> bool:
@@ -52,7 +53,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         except ProblemError as problem:
             return problem.to_response()
     errors = field_errors(exc.errors)
-    detail = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
+    detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
     return InvalidInput(detail, errors=errors).to_response()
 
 

@@ -7,7 +7,7 @@ from cupcake_chassis.conditional import etag_for, if_none_match_matches
 CACHE_CONTROL = "public, max-age=1, stale-while-revalidate=30, stale-if-error=300"
 
 
-def cached_response(
+def conditional_response(
     request: HttpRequest, *, content: bytes, content_type: str, etag: str | None = None
 ) -> HttpResponse:
     """Return ``content`` with its ETag and Cache-Control, or a bodiless 304 when it matches.

@@ -1,6 +1,9 @@
-"""Request bodies of writes: JSON media type, bounded size, exactly one JSON object."""
+"""Request bodies of writes: a JSON media type, bounded size, exactly one JSON object.
 
-import json
+The rules are the chassis' (``cupcake_chassis.json_body``); this module applies them to a
+Django request and answers their refusals as this service's problems.
+"""
+
 from typing import Any
 
 from django.conf import settings
@@ -11,46 +14,43 @@ from bodies.core.problems import (
     ContentTooLarge,
     LengthRequired,
     MalformedRequest,
+    ProblemError,
     UnsupportedMediaType,
 )
+from cupcake_chassis.json_body import (
+    BodyRefused,
+    body_size_check,
+    json_media_type_check,
+    json_object_parse,
+    too_large,
+)
 
-
-def is_json_media_type(content_type: str) -> bool:
-    """Tell whether a media type (without parameters) is JSON: ``application/json`` or ``+json``."""
-    media_type = content_type.strip().lower()
-    return media_type == "application/json" or (
-        media_type.startswith("application/") and media_type.endswith("+json")
-    )
+_PROBLEMS: dict[int, type[ProblemError]] = {
+    400: MalformedRequest,
+    413: ContentTooLarge,
+    415: UnsupportedMediaType,
+}
 
 
 def body_too_large() -> ContentTooLarge:
     """Return the 413 problem of a body over the upload limit."""
-    return ContentTooLarge(
-        f"the request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes"
-    )
+    return ContentTooLarge(too_large(settings.DATA_UPLOAD_MAX_MEMORY_SIZE).reason)
 
 
 def json_object_from_request(request: HttpRequest) -> dict[str, Any]:
     """Return the request body as a dict, or raise the 415/411/413/400 problem that fits."""
-    if not is_json_media_type(request.content_type or ""):
-        raise UnsupportedMediaType(
-            f"the request body must be application/json, not {request.content_type or 'untyped'}"
-        )
-    if not request.META.get("CONTENT_LENGTH") and request.headers.get("Transfer-Encoding"):
-        # Under WSGI Django reads no more than Content-Length: a chunked body would read empty.
-        raise LengthRequired("send the request body with a Content-Length header")
-    # Django raises RequestDataTooBig here when Content-Length is over the limit, and reads no
-    # more than Content-Length bytes otherwise: the body is never read unbounded.
-    body = request.body
-    if len(body) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-        raise body_too_large()
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):
-        raise MalformedRequest("the request body is not valid JSON") from None
-    if not isinstance(data, dict):
-        raise MalformedRequest("the request body must be a JSON object")
-    return data
+        json_media_type_check(request.content_type)
+        if not request.META.get("CONTENT_LENGTH") and request.headers.get("Transfer-Encoding"):
+            # Under WSGI Django reads no more than Content-Length: a chunked body would read empty.
+            raise LengthRequired("send the request body with a Content-Length header")
+        # Django raises RequestDataTooBig here when Content-Length is over the limit, and reads
+        # no more than Content-Length bytes otherwise: the body is never read unbounded.
+        body = request.body
+        body_size_check(len(body), limit=settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return json_object_parse(body)
+    except BodyRefused as refused:
+        raise _PROBLEMS[refused.status](refused.reason) from None
 
 
 class JsonObjectParser(Parser):

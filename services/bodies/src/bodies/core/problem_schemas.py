@@ -4,7 +4,7 @@ from typing import Any
 
 from ninja import Schema
 
-from bodies.core.problems import PROBLEM_CONTENT_TYPE
+from cupcake_chassis.problems import PROBLEM_MEDIA_TYPE
 
 
 class Problem(Schema):
@@ -52,4 +52,4 @@ def problem_media_types_apply(openapi: dict[str, Any]) -> None:
                 content = response.get("content", {})
                 schema_ref = content.get("application/json", {}).get("schema", {}).get("$ref", "")
                 if schema_ref.rpartition("/")[2] in problem_names:
-                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+                    content[PROBLEM_MEDIA_TYPE] = content.pop("application/json")

@@ -1,66 +1,53 @@
-"""Problem details (RFC 9457): the one shape of every error this service answers."""
+"""Problem details (RFC 9457) as Django responses, and the exceptions that become them.
+
+The document itself (kinds, titles, ``type``) is the chassis' (``cupcake_chassis.problems``).
+"""
 
 import json
-from collections.abc import Mapping
-from http import HTTPStatus
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-ABOUT_BLANK = "about:blank"
+from cupcake_chassis.problems import (
+    PROBLEM_MEDIA_TYPE,
+    FieldError,
+    errors_member,
+    problem_document,
+)
+
 WWW_AUTHENTICATE = 'Bearer realm="cupcake-lab"'
-
-
-def problem_type(name: str) -> str:
-    """Return the URI of one of the lab's own problem kinds, e.g. ``conflict``."""
-    return f"urn:cupcake-lab:problem:{name}"
-
-
-def problem_payload(
-    *, status: int, detail: str, type_: str = ABOUT_BLANK, title: str | None = None, **extra: Any
-) -> dict[str, Any]:
-    """Return the problem document; ``title`` defaults to the status's reason phrase."""
-    return {
-        "type": type_,
-        "title": title or HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-        **extra,
-    }
 
 
 def problem_response(
     *,
     status: int,
     detail: str,
-    type_: str = ABOUT_BLANK,
-    title: str | None = None,
+    kind: str | None = None,
     headers: Mapping[str, str] | None = None,
-    **extra: Any,
+    **extensions: Any,
 ) -> HttpResponse:
-    """Return an ``application/problem+json`` response."""
-    payload = problem_payload(status=status, detail=detail, type_=type_, title=title, **extra)
+    """Return an ``application/problem+json`` response (``kind``: one of the lab's kinds)."""
+    document = problem_document(status=status, detail=detail, kind=kind, **extensions)
     return HttpResponse(
-        json.dumps(payload),
+        json.dumps(document),
         status=status,
-        content_type=PROBLEM_CONTENT_TYPE,
+        content_type=PROBLEM_MEDIA_TYPE,
         headers=dict(headers or {}),
     )
 
 
 def is_problem_response(response: HttpResponseBase) -> bool:
     """Tell whether ``response`` already is a problem document."""
-    return str(response.get("Content-Type", "")).startswith(PROBLEM_CONTENT_TYPE)
+    return str(response.get("Content-Type", "")).startswith(PROBLEM_MEDIA_TYPE)
 
 
 class ProblemError(Exception):
     """An error that answers as a problem; subclasses fix the status and kind."""
 
     status: ClassVar[int] = 500
-    type_: ClassVar[str] = ABOUT_BLANK
-    title: ClassVar[str | None] = None
+    kind: ClassVar[str | None] = None
 
     def __init__(
         self, detail: str, *, headers: Mapping[str, str] | None = None, **extra: Any
@@ -75,8 +62,7 @@ class ProblemError(Exception):
         return problem_response(
             status=self.status,
             detail=self.detail,
-            type_=self.type_,
-            title=self.title,
+            kind=self.kind,
             headers=self.headers,
             **self.extra,
         )
@@ -113,8 +99,7 @@ class Conflict(ProblemError):
     """409: the write clashes with what exists."""
 
     status = 409
-    type_ = problem_type("conflict")
-    title = "Conflict"
+    kind = "conflict"
 
 
 class LengthRequired(ProblemError):
@@ -139,8 +124,7 @@ class InvalidInput(ProblemError):
     """422: the request is well-formed JSON but breaks the validation rules."""
 
     status = 422
-    type_ = problem_type("invalid-input")
-    title = "Invalid input"
+    kind = "invalid-input"
 
-    def __init__(self, detail: str, *, errors: list[dict[str, str]]) -> None:
-        super().__init__(detail, errors=errors)
+    def __init__(self, detail: str, *, errors: Sequence[FieldError]) -> None:
+        super().__init__(detail, errors=errors_member(errors))

@@ -7,10 +7,11 @@ from typing import Any
 from apiflask import APIBlueprint
 from flask import Response, current_app
 
+from cupcake_chassis.problems import FieldError
 from frostings.auth import auth, writes_enabled_check
 from frostings.caching import no_content
 from frostings.clients import peers
-from frostings.errors import FieldError, InvalidInput
+from frostings.errors import InvalidInput
 from frostings.jsonbody import json_object_required
 from frostings.models import Frosting
 from frostings.openapi import write_responses

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from cupcake_chassis.calls import Outcome
+from cupcake_chassis.calls import Outcome, failure_in_words
 from cupcake_chassis.upstream import ResilientUpstream
 from frostings.errors import UpstreamUnavailable
 
@@ -22,23 +22,6 @@ class Listing:
 
     items: list[dict[str, Any]]
     stale: bool = False
-
-
-def failure_reason(error: str | None) -> str:
-    """Why a call got no answer, in words, from the error of its call record."""
-    if error is None:
-        return "it gave no answer"
-    if error == "circuit open":
-        return "its circuit is open after repeated failures"
-    if error == "deadline exhausted":
-        return "no time was left to ask it"
-    if error.endswith("Timeout"):
-        return "it did not answer in time"
-    if error.startswith("answered 200 with"):
-        return "it answered something that is not JSON"
-    if error.startswith("answered"):
-        return f"it {error.replace('answered ', 'answered HTTP ', 1)}"
-    return f"it could not be reached ({error})"
 
 
 class PeerClient:
@@ -77,9 +60,9 @@ class PeerClient:
 
     def _usable_check(self, outcome: Outcome, *, stale_ok: bool) -> None:
         if not outcome.available:
-            raise self._unavailable(failure_reason(outcome.call.error))
+            raise self._unavailable(f"it {failure_in_words(outcome.call)}")
         if outcome.stale and not stale_ok:
-            reason = failure_reason(outcome.call.error)
+            reason = f"it {failure_in_words(outcome.call)}"
             raise self._unavailable(f"{reason}, and a cached answer is not good enough here")
         if outcome.status_code != 200:
             raise self._unavailable(f"it answered HTTP {outcome.status_code}")

@@ -15,13 +15,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from ..logs import request_path
 from ..openapi_errors import describe, request_errors_response
-from ..problems import (
-    BadRequest,
-    InvalidInput,
-    invalid_input_response,
-    problem_response,
-    problem_type,
-)
+from ..problems import BadRequest, InvalidInput, invalid_input_response, problem_response
 from ..services import SlugTaken, ToppingNotFound
 from ..settings import ADMIN_TOKEN
 
@@ -111,8 +105,7 @@ def slug_taken_view(exc: SlugTaken, request: Request) -> Response:
     """409 ``conflict`` when the slug of a new topping is in use."""
     return problem_response(
         status=409,
-        type_=problem_type("conflict"),
-        title="Conflict",
+        kind="conflict",
         detail=f"a topping with slug {exc.args[0]!r} exists already",
     )
 

@@ -10,10 +10,12 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from cupcake_chassis.problems import FieldError
+
 from ..caching import RenderedJson, catalogue_kept, catalogue_read, rendered_json
 from ..models import Topping
 from ..openapi import responses_validated
-from ..problems import FieldError, InvalidInput
+from ..problems import InvalidInput
 from ..repository import SqlAlchemyToppingRepository
 from ..security import EDIT
 from ..services import (

@@ -30,8 +30,8 @@ export function serverTotal(header) {
   return null;
 }
 
-// Errors that mean the last try was never sent at all.
-const NOT_SENT = new Set(["circuit open", "deadline exhausted"]);
+// Failures (Call.failure) that mean the last try was never sent at all.
+const NOT_SENT = new Set(["circuit_open", "deadline_exhausted"]);
 
 function rowCreate() {
   return el(
@@ -87,8 +87,8 @@ function rowUpdate(row, call, slowest) {
   const status = row.querySelector(".call-status");
   status.dataset.ok = String(ok);
   const attempts = Number(call.attempts) || 1;
-  // "circuit open" or "deadline exhausted" on the first try: nothing went on the wire.
-  const unsent = call.status == null && NOT_SENT.has(call.error);
+  // Refused by the open circuit, or no time left, on the first try: nothing went on the wire.
+  const unsent = call.status == null && NOT_SENT.has(call.failure);
   const failed = unsent ? (attempts > 1 ? "no answer" : "not sent") : call.error;
   setText(status, call.status ?? failed ?? "no answer");
   setAttr(status, "title", call.error || null);
