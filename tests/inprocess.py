@@ -82,6 +82,7 @@ def frostings_build(*, database_file: Path, peers: httpx.BaseTransport) -> Flask
     ``peers``; each new app starts with empty caches."""
     from flask_migrate import upgrade
 
+    from cupcake_chassis.wiring import Wiring
     from frostings import create_app
     from frostings.extensions import MIGRATIONS_DIR
 
@@ -94,8 +95,8 @@ def frostings_build(*, database_file: Path, peers: httpx.BaseTransport) -> Flask
                 "PUBLIC_URL": FROSTINGS_URL,
                 "BODIES_URL": BODIES_URL,
                 "TOPPINGS_URL": TOPPINGS_URL,
-                "PEER_TRANSPORT": peers,
-            }
+            },
+            wiring=Wiring(transport=peers),
         )
     with app.app_context():
         upgrade(directory=str(MIGRATIONS_DIR))

@@ -4,6 +4,7 @@ its peers real apps in-process; and the figures of the run in pytest's summary."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from django.test import override_settings
@@ -39,6 +40,29 @@ def bodies_served(app: WsgiApp) -> WsgiApp:
     return chassis_wrap(app)
 
 
+@contextmanager
+def bodies_peers_installed(network: HostRoutingTransport) -> Iterator[None]:
+    """Bodies' assembler calls its peers through ``network`` (its AppConfig's peer clients,
+    built as its settings say, replaced while the block runs)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    from bodies.assembler.apps import policy_from_settings
+    from bodies.assembler.upstream import upstreams_create
+    from cupcake_chassis.wiring import Wiring
+
+    upstreams = upstreams_create(
+        frostings_url=FROSTINGS_URL,
+        toppings_url=TOPPINGS_URL,
+        policy=policy_from_settings(settings),
+        wiring=Wiring(transport=network),
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(apps.get_app_config("assembler"), "upstreams", upstreams)
+        yield
+    upstreams.close()
+
+
 @pytest.fixture(scope="session")
 def fuzz_lab(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -67,12 +91,7 @@ def fuzz_lab(
     # The assembler in bodies reaches its peers through the same in-process transport.
     # The fuzzer is one client baking far more than BAKE_RATE_LIMIT allows: its 429s would
     # hide what it looks for (the limit itself has tests of its own, with real processes).
-    with override_settings(
-        FROSTINGS_URL=FROSTINGS_URL,
-        TOPPINGS_URL=TOPPINGS_URL,
-        UPSTREAM_TRANSPORT=peers,
-        BAKE_RATE_LIMIT=None,
-    ):
+    with override_settings(BAKE_RATE_LIMIT=None), bodies_peers_installed(peers):
         yield lab
 
 

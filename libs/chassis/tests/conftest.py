@@ -1,4 +1,5 @@
-"""Fixtures for the chassis tests: a scripted upstream behind an httpx.MockTransport."""
+"""Fixtures for the chassis tests: a scripted upstream behind an httpx.MockTransport, a
+clock moved by hand and background work run by hand."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+
+from cupcake_chassis.clock import ManualClock, ManualSpawn
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -52,3 +55,15 @@ def upstream() -> ScriptedUpstream:
 def refuse(request: httpx.Request) -> httpx.Response:
     """Behave like a service that is down."""
     raise httpx.ConnectError("connection refused", request=request)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A clock that moves only when the test moves it."""
+    return ManualClock()
+
+
+@pytest.fixture
+def spawn() -> ManualSpawn:
+    """Background work, kept until the test runs it."""
+    return ManualSpawn()

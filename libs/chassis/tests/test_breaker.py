@@ -5,27 +5,11 @@ from __future__ import annotations
 import pytest
 
 from cupcake_chassis.breaker import CircuitBreaker, CircuitOpen
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        """The current time."""
-        return self.now
+from cupcake_chassis.clock import ManualClock
 
 
 @pytest.fixture
-def clock() -> Clock:
-    """A hand-moved clock."""
-    return Clock()
-
-
-@pytest.fixture
-def breaker(clock: Clock) -> CircuitBreaker:
+def breaker(clock: ManualClock) -> CircuitBreaker:
     """A breaker opening after 3 failures, trying again 2 s later."""
     return CircuitBreaker("toppings", failures=3, reset_after=2.0, clock=clock)
 
@@ -59,19 +43,19 @@ def test_it_opens_at_the_threshold_and_then_refuses_calls(breaker: CircuitBreake
 
 
 def test_after_the_reset_time_exactly_one_trial_call_passes(
-    breaker: CircuitBreaker, clock: Clock
+    breaker: CircuitBreaker, clock: ManualClock
 ) -> None:
     fail(breaker, 3)
-    clock.now += 2.0
+    clock.advance(2.0)
     assert breaker.current_state == "half-open"
     breaker.before_call()  # the trial
     with pytest.raises(CircuitOpen):
         breaker.before_call()  # everyone else, while the trial is out
 
 
-def test_a_trial_that_works_closes_the_circuit(breaker: CircuitBreaker, clock: Clock) -> None:
+def test_a_trial_that_works_closes_the_circuit(breaker: CircuitBreaker, clock: ManualClock) -> None:
     fail(breaker, 3)
-    clock.now += 2.0
+    clock.advance(2.0)
     breaker.before_call()
     breaker.record_success()
     assert breaker.current_state == "closed"
@@ -79,15 +63,15 @@ def test_a_trial_that_works_closes_the_circuit(breaker: CircuitBreaker, clock: C
 
 
 def test_a_trial_that_fails_opens_it_for_another_period(
-    breaker: CircuitBreaker, clock: Clock
+    breaker: CircuitBreaker, clock: ManualClock
 ) -> None:
     fail(breaker, 3)
-    clock.now += 2.0
+    clock.advance(2.0)
     breaker.before_call()
     breaker.record_failure()
     assert breaker.current_state == "open"
-    clock.now += 1.9
+    clock.advance(1.9)
     with pytest.raises(CircuitOpen):
         breaker.before_call()
-    clock.now += 0.1
+    clock.advance(0.1)
     breaker.before_call()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
 import threading
@@ -99,8 +100,8 @@ class FakeListenConnection:
 
     def __init__(self) -> None:
         self.executed: list[str] = []
-        self.pending: list[str] = []
-        self.broken = False
+        # What the listener will read next; None: the connection is lost.
+        self.inbox: queue.Queue[str | None] = queue.Queue()
 
     def __enter__(self) -> FakeListenConnection:
         return self
@@ -111,14 +112,23 @@ class FakeListenConnection:
     def execute(self, sql: str) -> None:
         self.executed.append(sql)
 
+    def send(self, channel: str) -> None:
+        """Notify the listener on ``channel``."""
+        self.inbox.put(channel)
+
+    def lose(self) -> None:
+        """Close the connection under the listener, as a server restart would."""
+        self.inbox.put(None)
+
     def notifies(self, timeout: float) -> Iterator[str]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.broken:
-                raise ConnectionError("server closed the connection")
-            if self.pending:
-                yield self.pending.pop()
-            time.sleep(0.001)
+        """What psycopg's ``notifies`` yields: what arrives within ``timeout`` seconds."""
+        try:
+            message = self.inbox.get(timeout=timeout)
+        except queue.Empty:
+            return
+        if message is None:
+            raise ConnectionError("server closed the connection")
+        yield message
 
 
 def wait_for(condition: Any, timeout: float = 5.0) -> None:
@@ -166,7 +176,7 @@ def test_postgres_a_notification_gives_a_new_token(fake_listener: Any) -> None:
     signal.token()
     wait_for(signal.listening.is_set)
     before = signal.token()
-    connections[0].pending.append("catalogue_t")
+    connections[0].send("catalogue_t")
     wait_for(lambda: signal.token() != before)
 
 
@@ -184,7 +194,7 @@ def test_postgres_a_lost_connection_means_no_token_then_a_new_one(fake_listener:
     signal.token()
     wait_for(signal.listening.is_set)
     before = signal.token()
-    connections[0].broken = True
+    connections[0].lose()
     wait_for(lambda: len(connections) == 2 and signal.listening.is_set())
     assert signal.token() not in (before, None)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ import httpx
 import pytest
 
 from cupcake_chassis.chaos import ChaosFile, ChaosSettings, chaos_wrap
+from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.problems import StartResponse
 
 TOKEN = {"Authorization": "Bearer chaos-token"}
@@ -23,10 +23,15 @@ def hello(environ: dict[str, Any], start_response: StartResponse) -> Iterable[by
 
 
 @pytest.fixture
-def service(tmp_path: Path) -> httpx.Client:
-    """A client of ``hello`` with chaos enabled."""
+def service(tmp_path: Path, clock: ManualClock) -> httpx.Client:
+    """A client of ``hello`` with chaos enabled, its latency slept on ``clock``."""
     app = chaos_wrap(
-        hello, service="toppings", state_dir=tmp_path, enabled=True, token="chaos-token"
+        hello,
+        service="toppings",
+        state_dir=tmp_path,
+        enabled=True,
+        token="chaos-token",
+        clock=clock,
     )
     return httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://svc.test")
 
@@ -52,11 +57,12 @@ def test_an_error_rate_of_one_fails_every_request(service: httpx.Client) -> None
     assert {service.get("/").status_code for _ in range(5)} == {500}
 
 
-def test_latency_delays_every_request(service: httpx.Client) -> None:
+def test_latency_delays_every_request(service: httpx.Client, clock: ManualClock) -> None:
     service.put("/_chaos", json={"latency_ms": 60}, headers=TOKEN)
-    started = time.perf_counter()
+    started = clock.monotonic()
     assert service.get("/").status_code == 200
-    assert time.perf_counter() - started >= 0.06
+    assert service.get("/").status_code == 200
+    assert clock.monotonic() - started == pytest.approx(0.12)
 
 
 def test_chaos_needs_the_token(service: httpx.Client) -> None:

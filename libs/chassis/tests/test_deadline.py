@@ -8,7 +8,13 @@ from typing import Any
 import httpx
 import pytest
 
-from cupcake_chassis.deadline import DeadlineMiddleware, current_deadline, parse_deadline_ms
+from cupcake_chassis.clock import ManualClock
+from cupcake_chassis.deadline import (
+    Deadline,
+    DeadlineMiddleware,
+    current_deadline,
+    parse_deadline_ms,
+)
 from cupcake_chassis.problems import StartResponse
 
 
@@ -21,24 +27,21 @@ def budget_echo(environ: dict[str, Any], start_response: StartResponse) -> Itera
 
 
 def serve(default_seconds: float) -> httpx.Client:
-    """A client of ``budget_echo`` behind the middleware."""
-    app = DeadlineMiddleware(budget_echo, default_seconds=default_seconds)
+    """A client of ``budget_echo`` behind the middleware, on a clock that stands still."""
+    app = DeadlineMiddleware(budget_echo, default_seconds=default_seconds, clock=ManualClock())
     return httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://svc.test")
 
 
 def test_a_request_without_a_deadline_gets_the_default_budget() -> None:
-    left = int(serve(1.0).get("/").text)
-    assert 900 < left <= 1000
+    assert serve(1.0).get("/").text == "1000"
 
 
 def test_the_callers_smaller_deadline_is_adopted() -> None:
-    left = int(serve(1.0).get("/", headers={"Request-Deadline-Ms": "250"}).text)
-    assert 200 < left <= 250
+    assert serve(1.0).get("/", headers={"Request-Deadline-Ms": "250"}).text == "250"
 
 
 def test_a_caller_cannot_extend_the_services_own_budget() -> None:
-    left = int(serve(0.5).get("/", headers={"Request-Deadline-Ms": "60000"}).text)
-    assert left <= 500
+    assert serve(0.5).get("/", headers={"Request-Deadline-Ms": "60000"}).text == "500"
 
 
 def test_a_request_whose_deadline_has_passed_is_refused_with_504() -> None:
@@ -63,3 +66,13 @@ def test_deadline_header_values_are_parsed_strictly(raw: str | None, seconds: fl
 def test_the_budget_received_is_reported_in_server_timing() -> None:
     answer = serve(1.0).get("/", headers={"Request-Deadline-Ms": "250"})
     assert answer.headers["server-timing"] == "deadline;dur=250"
+
+
+def test_a_deadline_counts_down_on_its_clock() -> None:
+    clock = ManualClock()
+    deadline = Deadline.after(0.3, clock=clock)
+
+    clock.advance(0.1)
+    assert deadline.remaining() == pytest.approx(0.2)
+    clock.advance(0.25)
+    assert deadline.remaining() == pytest.approx(-0.05)

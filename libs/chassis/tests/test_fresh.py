@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import time
 from email.utils import formatdate
 
 import httpx
 import pytest
 
+from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.fresh import FreshStore, fresh_until
 from cupcake_chassis.upstream import ResilientUpstream
 
 from .conftest import ScriptedUpstream
 
+NOW = 1_800_000_000.0  # a whole second: HTTP dates have no fractions
+
 
 def headers(cache_control: str, *, age: float = 0, **extra: str) -> httpx.Headers:
-    """Answer headers with ``cache_control`` and a Date ``age`` seconds ago."""
-    date = formatdate(time.time() - age, usegmt=True)
+    """Answer headers with ``cache_control`` and a Date ``age`` seconds before ``NOW``."""
+    date = formatdate(NOW - age, usegmt=True)
     return httpx.Headers({"Cache-Control": cache_control, "Date": date, **extra})
 
 
 def test_an_answer_is_fresh_until_its_date_plus_max_age() -> None:
-    now = time.time()
-    until = fresh_until(headers("public, max-age=5, stale-if-error=300"))
-
-    assert until is not None and now - 1 < until - 5 <= now
+    assert fresh_until(headers("public, max-age=5, stale-if-error=300", age=2)) == NOW - 2 + 5
 
 
 @pytest.mark.parametrize(
@@ -44,19 +43,18 @@ def test_what_the_rule_does_not_plainly_cover_is_left_to_the_http_cache(
 
 
 def test_a_kept_answer_is_served_while_fresh_and_then_no_more() -> None:
-    now = [1_000_000.0]
-    store = FreshStore(clock=lambda: now[0])
-    answer = httpx.Headers({"Cache-Control": "max-age=5", "Date": formatdate(now[0], usegmt=True)})
-    store.keep("/a", data={"items": []}, headers=answer)
+    clock = ManualClock(start=NOW)
+    store = FreshStore(clock=clock)
+    store.keep("/a", data={"items": []}, headers=headers("max-age=5"))
 
-    now[0] += 4.9
+    clock.advance(4.9)
     assert store.get("/a") == ({"items": []}, 200)
-    now[0] += 0.1
+    clock.advance(0.1)
     assert store.get("/a") is None
 
 
 def test_an_answer_already_expired_is_not_kept_and_replaces_the_one_kept() -> None:
-    store = FreshStore()
+    store = FreshStore(clock=ManualClock(start=NOW))
     store.keep("/a", data="old", headers=headers("max-age=60"))
 
     store.keep("/a", data="new", headers=headers("max-age=1", age=5))
@@ -65,7 +63,7 @@ def test_an_answer_already_expired_is_not_kept_and_replaces_the_one_kept() -> No
 
 
 def test_the_oldest_answers_leave_when_it_is_full() -> None:
-    store = FreshStore(max_entries=2)
+    store = FreshStore(max_entries=2, clock=ManualClock(start=NOW))
     for url in ("/a", "/b", "/c"):
         store.keep(url, data=url, headers=headers("max-age=60"))
 
@@ -73,15 +71,17 @@ def test_the_oldest_answers_leave_when_it_is_full() -> None:
 
 
 def test_an_answer_older_than_its_max_age_is_not_served_from_memory(
-    upstream: ScriptedUpstream,
+    upstream: ScriptedUpstream, clock: ManualClock
 ) -> None:
     def generated_long_ago(request: httpx.Request) -> httpx.Response:
         answer = upstream.catalogue(request)
-        answer.headers["Date"] = formatdate(time.time() - 10, usegmt=True)
+        answer.headers["Date"] = formatdate(clock.time() - 10, usegmt=True)
         return answer
 
     upstream.behaviour = generated_long_ago
-    toppings = ResilientUpstream("toppings", "http://toppings.test", transport=upstream.transport())
+    toppings = ResilientUpstream(
+        "toppings", "http://toppings.test", transport=upstream.transport(), clock=clock
+    )
     toppings.get("/api/v1/toppings")
 
     again = toppings.get("/api/v1/toppings")

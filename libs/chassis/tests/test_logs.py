@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-import time
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -153,10 +153,12 @@ class Stream(io.StringIO):
     def __init__(self) -> None:
         super().__init__()
         self.writes: list[str] = []
+        self.written = threading.Event()
 
     def write(self, text: str) -> int:
         """Keep ``text`` as one write."""
         self.writes.append(text)
+        self.written.set()
         return len(text)
 
 
@@ -190,9 +192,7 @@ def test_the_writer_thread_writes_on_its_own(stderr: Stream) -> None:
     writer.configure("bodies", queued=True)
     try:
         writer.put(entry("a"))
-        deadline = time.monotonic() + 5
-        while not stderr.writes and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert stderr.written.wait(timeout=5), "the writer thread wrote nothing"
         assert json.loads(stderr.writes[0])["event"] == "a"
     finally:
         writer.thread.stop()

@@ -2,24 +2,43 @@
 
 from __future__ import annotations
 
-import threading
 import time
 
 import httpx
 import pytest
 
+from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.deadline import DEADLINE_HEADER, Deadline, _current
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
 
 from .conftest import ScriptedUpstream, refuse
 
-FAST = UpstreamPolicy(backoff_initial=0.001, backoff_max=0.002, backoff_jitter=0.0)
+# Retries at once: the backoff between attempts is stamina's own sleep, on the real clock.
+FAST = UpstreamPolicy(backoff_initial=0.0, backoff_max=0.0, backoff_jitter=0.0)
 
 
-def client(upstream: ScriptedUpstream, policy: UpstreamPolicy = FAST) -> ResilientUpstream:
-    """A resilient client of the scripted upstream."""
-    return ResilientUpstream("toppings", "http://toppings.test", policy=policy,
-                             transport=upstream.transport())  # fmt: skip
+def client(
+    upstream: ScriptedUpstream,
+    policy: UpstreamPolicy = FAST,
+    *,
+    clock: ManualClock | None = None,
+    spawn: ManualSpawn | None = None,
+) -> ResilientUpstream:
+    """A resilient client of the scripted upstream, on a clock that moves only by hand and
+    with background work that runs only when the test says."""
+    return ResilientUpstream(
+        "toppings",
+        "http://toppings.test",
+        policy=policy,
+        transport=upstream.transport(),
+        clock=clock or ManualClock(),
+        spawn=spawn or ManualSpawn(),
+    )
+
+
+def read_timeout(request: httpx.Request) -> float:
+    """The time the client would wait for ``request``'s answer."""
+    return float(request.extensions["timeout"]["read"])
 
 
 def test_a_good_answer_is_returned_with_its_call_record(upstream: ScriptedUpstream) -> None:
@@ -137,78 +156,89 @@ def test_the_breaker_opens_after_repeated_failures_and_answers_at_once(
 
 
 def test_the_breaker_half_opens_and_closes_when_the_upstream_is_back(
-    upstream: ScriptedUpstream,
+    upstream: ScriptedUpstream, clock: ManualClock, spawn: ManualSpawn
 ) -> None:
     upstream.behaviour = refuse
-    toppings = client(upstream, UpstreamPolicy(attempts=1, breaker_failures=2, breaker_reset=0.05))
+    policy = UpstreamPolicy(attempts=1, breaker_failures=2)
+    toppings = client(upstream, policy, clock=clock, spawn=spawn)
     toppings.get("/api/v1/toppings")
     toppings.get("/api/v1/toppings")
     assert toppings.breaker.current_state == "open"
-    back = threading.Event()
+    upstream.behaviour = upstream.catalogue
+    clock.advance(policy.breaker_reset)
+    reached = len(upstream.requests)
 
-    def back_when_told(request: httpx.Request) -> httpx.Response:
-        # The trial call stays in flight until the refused call has been looked at: a
-        # quick trial would otherwise close the circuit before the refusal is recorded.
-        back.wait(timeout=5)
-        return upstream.catalogue(request)
-
-    upstream.behaviour = back_when_told
-    time.sleep(0.06)
     # Half-open: this request is answered at once; the trial call goes in the background.
     refused = toppings.get("/api/v1/toppings")
+
     assert (refused.call.error, refused.call.breaker) == ("circuit open", "half-open")
-    back.set()
-    closed_by_trial(toppings)
-    outcome = toppings.get("/api/v1/toppings")
-    assert outcome.status_code == 200
+    assert len(upstream.requests) == reached
+    assert [name for name, _work in spawn.pending] == ["probe-toppings"]
+    assert spawn.run() == 1
+    assert len(upstream.requests) == reached + 1
     assert toppings.breaker.current_state == "closed"
+    outcome = toppings.get("/api/v1/toppings")
+    assert outcome.status_code == 200 and outcome.call.breaker == "closed"
 
 
-def closed_by_trial(toppings: ResilientUpstream, timeout: float = 5.0) -> None:
-    """Wait (bounded) for the background trial call to close the circuit."""
-    deadline = time.monotonic() + timeout
-    while toppings.breaker.current_state != "closed":
-        assert time.monotonic() < deadline, "the trial call did not close the circuit"
-        time.sleep(0.01)
-
-
-def test_in_half_open_no_request_waits_on_a_stuck_upstream(upstream: ScriptedUpstream) -> None:
+def test_before_the_reset_time_the_breaker_stays_open_and_sends_no_trial(
+    upstream: ScriptedUpstream, clock: ManualClock, spawn: ManualSpawn
+) -> None:
     upstream.behaviour = refuse
-    policy = UpstreamPolicy(attempts=1, breaker_failures=1, breaker_reset=0.05, timeout=1.0)
-    toppings = client(upstream, policy)
+    policy = UpstreamPolicy(attempts=1, breaker_failures=1)
+    toppings = client(upstream, policy, clock=clock, spawn=spawn)
     toppings.get("/api/v1/toppings")
-    time.sleep(0.06)
+    clock.advance(policy.breaker_reset - 0.01)
+
+    refused = toppings.get("/api/v1/toppings")
+
+    assert (refused.call.error, refused.call.breaker) == ("circuit open", "open")
+    assert spawn.pending == [] and len(upstream.requests) == 1
+
+
+def test_in_half_open_no_request_waits_on_a_stuck_upstream(
+    upstream: ScriptedUpstream, clock: ManualClock, spawn: ManualSpawn
+) -> None:
+    upstream.behaviour = refuse
+    policy = UpstreamPolicy(attempts=1, breaker_failures=1, timeout=1.0)
+    toppings = client(upstream, policy, clock=clock, spawn=spawn)
+    toppings.get("/api/v1/toppings")
+    clock.advance(policy.breaker_reset)
 
     def stuck(request: httpx.Request) -> httpx.Response:
-        time.sleep(0.4)
+        clock.advance(read_timeout(request))  # silent until the client gives up
         raise httpx.ReadTimeout("stuck", request=request)
 
     upstream.behaviour = stuck
     reached = len(upstream.requests)
-    started = time.monotonic()
+    started = clock.monotonic()
     answers = [toppings.get("/api/v1/toppings") for _ in range(5)]
-    took = time.monotonic() - started
 
-    assert took < 0.2, "a request waited on the trial call"
-    assert all(a.call.error == "circuit open" for a in answers)
-    deadline = time.monotonic() + 5
-    while toppings.breaker.current_state != "open" and time.monotonic() < deadline:
-        time.sleep(0.01)
-    # One trial call, and it failed: open again, for another period.
+    assert clock.monotonic() == started, "a request waited on the trial call"
+    assert all(a.call.error == "circuit open" and a.call.ms == 0 for a in answers)
+    # One trial call, in the background, and it fails: open again, for another period.
+    assert len(spawn.pending) == 1 and len(upstream.requests) == reached
+    spawn.run()
     assert len(upstream.requests) == reached + 1
+    assert clock.monotonic() - started == pytest.approx(policy.trial_timeout)
+    assert toppings.breaker.current_state == "open"
+    clock.advance(policy.breaker_reset - 0.01)
     assert toppings.breaker.current_state == "open"
 
 
 def test_the_remaining_deadline_is_sent_downstream_and_bounds_the_call(
-    upstream: ScriptedUpstream,
+    upstream: ScriptedUpstream, clock: ManualClock
 ) -> None:
-    token = _current.set(Deadline.after(0.4))
+    token = _current.set(Deadline.after(0.4, clock=clock))
     try:
-        client(upstream).get("/api/v1/toppings")
+        clock.advance(0.1)
+        client(upstream, clock=clock).get("/api/v1/toppings")
     finally:
         _current.reset(token)
+    # What is left (0.3 s) bounds the call; the callee is told that less a hop's reserve.
+    assert read_timeout(upstream.requests[0]) == pytest.approx(0.3)
     sent = int(upstream.sent_headers[0][DEADLINE_HEADER.lower()])
-    assert 300 < sent <= 400
+    assert sent == pytest.approx(250, abs=1)  # whole milliseconds, rounded down
 
 
 def test_no_call_is_made_once_the_deadline_has_passed(upstream: ScriptedUpstream) -> None:
@@ -222,18 +252,36 @@ def test_no_call_is_made_once_the_deadline_has_passed(upstream: ScriptedUpstream
 
 
 def test_a_timeout_is_reported_without_waiting_past_the_deadline(
-    upstream: ScriptedUpstream,
+    upstream: ScriptedUpstream, clock: ManualClock
 ) -> None:
     def hang(request: httpx.Request) -> httpx.Response:
+        clock.advance(read_timeout(request))  # silent until the client gives up
         raise httpx.ReadTimeout("timed out", request=request)
 
     upstream.behaviour = hang
-    token = _current.set(Deadline.after(0.2))
+    token = _current.set(Deadline.after(0.2, clock=clock))
+    started = clock.monotonic()
     try:
-        outcome = client(upstream).get("/api/v1/toppings")
+        outcome = client(upstream, clock=clock).get("/api/v1/toppings")
     finally:
         _current.reset(token)
     assert not outcome.available and outcome.call.error == "ReadTimeout"
+    # The client waited what was left of the deadline (not its own 1 s), once, and said so.
+    assert clock.monotonic() - started == pytest.approx(0.2)
+    assert outcome.call.attempts == 1 and outcome.call.ms == 200.0
+
+
+def test_without_a_deadline_a_call_waits_at_most_the_policys_timeout(
+    upstream: ScriptedUpstream, clock: ManualClock
+) -> None:
+    def hang(request: httpx.Request) -> httpx.Response:
+        clock.advance(read_timeout(request))
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    upstream.behaviour = hang
+    outcome = client(upstream, UpstreamPolicy(timeout=0.7), clock=clock).get("/api/v1/toppings")
+
+    assert outcome.call.error == "ReadTimeout" and outcome.call.ms == 700.0
 
 
 def test_revalidate_asks_the_upstream_even_with_a_fresh_answer_cached(
@@ -250,35 +298,42 @@ def test_an_answer_without_a_date_still_expires(upstream: ScriptedUpstream) -> N
     def one_second(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={"items": []}, headers={"Cache-Control": "max-age=1"})
 
+    # The HTTP cache (hishel) ages answers on the machine's clock; dated 10 s before it,
+    # an answer is already old there, and only the Date the client adds keeps it fresh.
+    clock = ManualClock(start=time.time() - 10)
     upstream.behaviour = one_second
-    toppings = client(upstream)
+    toppings = client(upstream, clock=clock)
     toppings.get("/api/v1/toppings")
     assert toppings.get("/api/v1/toppings").call.cache == "hit"
-    time.sleep(2.05)
+    clock.advance(2.05)
     assert toppings.get("/api/v1/toppings").call.cache == "miss"
 
 
-def test_a_failed_call_still_records_the_budget_it_was_given(upstream: ScriptedUpstream) -> None:
+def test_a_failed_call_still_records_the_budget_it_was_given(
+    upstream: ScriptedUpstream, clock: ManualClock
+) -> None:
     upstream.behaviour = refuse
-    token = _current.set(Deadline.after(0.5))
+    token = _current.set(Deadline.after(0.5, clock=clock))
     try:
-        outcome = client(upstream).get("/api/v1/toppings")
+        outcome = client(upstream, clock=clock).get("/api/v1/toppings")
     finally:
         _current.reset(token)
-    assert outcome.call.budget_ms is not None and 0 < outcome.call.budget_ms < 500
+    assert outcome.call.budget_ms == 450
 
 
-def test_a_half_open_trial_call_gets_only_a_short_timeout(upstream: ScriptedUpstream) -> None:
+def test_a_half_open_trial_call_gets_only_a_short_timeout(
+    upstream: ScriptedUpstream, clock: ManualClock, spawn: ManualSpawn
+) -> None:
     upstream.behaviour = refuse
-    policy = UpstreamPolicy(attempts=1, breaker_failures=1, breaker_reset=0.05, timeout=1.0)
-    toppings = client(upstream, policy)
+    policy = UpstreamPolicy(attempts=1, breaker_failures=1, timeout=1.0)
+    toppings = client(upstream, policy, clock=clock, spawn=spawn)
     toppings.get("/api/v1/toppings")
-    time.sleep(0.06)
+    clock.advance(policy.breaker_reset)
     upstream.behaviour = upstream.catalogue
     toppings.get("/api/v1/toppings")
-    closed_by_trial(toppings)
-    trial_timeout = upstream.requests[-1].extensions["timeout"]["read"]
-    assert trial_timeout <= policy.trial_timeout
+    spawn.run()
+    assert toppings.breaker.current_state == "closed"
+    assert read_timeout(upstream.requests[-1]) == policy.trial_timeout
 
 
 def test_while_the_breaker_is_open_the_last_good_answer_is_served_without_asking(

@@ -9,18 +9,23 @@ from __future__ import annotations
 import copy
 import json
 import threading
-import time
 from collections.abc import Callable
 from typing import Any, Literal
 
 import httpx
 
 from bodies.assembler.schemas import Part
+from bodies.assembler.upstream import Upstreams
+from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.upstream import UpstreamPolicy
 
 FROSTINGS_URL = "http://frostings.test"
 TOPPINGS_URL = "http://toppings.test"
 HOSTS = {"frostings.test": "frostings", "toppings.test": "toppings"}
+
+# Has the running app serve with the given peer clients for the rest of the test (the
+# ``upstreams_install`` fixture).
+UpstreamsInstall = Callable[[Upstreams], Upstreams]
 
 # The chassis' policy with the settings' defaults, but retries at once, and a breaker that
 # stays closed: a composition makes two calls to frostings side by side, and with a failing
@@ -30,8 +35,8 @@ FAST_POLICY = UpstreamPolicy(
     timeout=1.0,
     attempts=2,
     breaker_failures=1000,
-    backoff_initial=0.001,
-    backoff_max=0.002,
+    backoff_initial=0.0,
+    backoff_max=0.0,
     backoff_jitter=0.0,
 )
 BREAKER_POLICY = UpstreamPolicy(
@@ -39,12 +44,13 @@ BREAKER_POLICY = UpstreamPolicy(
     attempts=2,
     breaker_failures=3,
     breaker_reset=2.0,
-    backoff_initial=0.001,
-    backoff_max=0.002,
+    backoff_initial=0.0,
+    backoff_max=0.0,
     backoff_jitter=0.0,
 )
 
-# stall: accepts the request and never answers, so the client's own read timeout ends it.
+# stall: accepts the request and never answers, so the client's own read timeout ends it
+# (on the test's clock, which moves by that timeout: nothing waits).
 Mode = Literal["ok", "down", "timeout", "stall", "error", "garbage", "wrong-shape"]
 # The admin token the peers' /_chaos expects (the test suite's, see conftest.ADMIN_TOKEN).
 CHAOS_TOKEN = "test-admin-token"
@@ -95,9 +101,11 @@ def problem(status: int, detail: str) -> httpx.Response:
 
 
 class FakePeers:
-    """Frostings and toppings, in memory, each in a ``Mode`` the test chooses."""
+    """Frostings and toppings, in memory, each in a ``Mode`` the test chooses; time passes
+    for them on ``clock``."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
         self.modes: dict[str, Mode] = {"frostings": "ok", "toppings": "ok"}
         self.frostings: list[dict[str, Any]] = copy.deepcopy(FROSTINGS)
         self.toppings: list[dict[str, Any]] = copy.deepcopy(TOPPINGS)
@@ -138,7 +146,7 @@ class FakePeers:
         if mode == "timeout":
             raise httpx.ReadTimeout("timed out", request=request)
         if mode == "stall":
-            time.sleep(request.extensions["timeout"]["read"])
+            self.clock.advance(request.extensions["timeout"]["read"])
             raise httpx.ReadTimeout("timed out", request=request)
         if mode == "error":
             return problem(500, "the server failed to answer; this is logged")

@@ -9,6 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from cupcake_chassis.clock import ManualClock, ManualSpawn
+from cupcake_chassis.wiring import Wiring
+
 # Log lines are written in the test's own thread, so pytest captures them with the test.
 os.environ.setdefault("CUPCAKE_LOG_QUEUE", "0")
 
@@ -38,10 +41,13 @@ class FakePeers:
     bodies_url = BODIES_URL
     toppings_url = TOPPINGS_URL
 
-    def __init__(self) -> None:
+    def __init__(self, clock: ManualClock) -> None:
+        self.clock = clock
         self.bodies = set(BODIES)
         self.toppings = dict(TOPPINGS)
         self.failures: dict[str, str] = {}
+        # Seconds each service takes to answer, on the clock.
+        self.delays: dict[str, float] = {}
         self.requests: list[httpx.Request] = []
         # Cache-Control of good answers; None sends none (nothing is then kept to serve stale).
         self.cache_control: str | None = None
@@ -62,6 +68,7 @@ class FakePeers:
         """Answer one request, or fail the way the service was told to."""
         self.requests.append(request)
         service = request.url.host.split(".")[0]
+        self.clock.advance(self.delays.get(service, 0.0))
         how = self.failures.get(service)
         if how == "down":
             raise httpx.ConnectError("connection refused", request=request)
@@ -87,9 +94,28 @@ class FakePeers:
 
 
 @pytest.fixture
-def peers_fake() -> FakePeers:
+def peers_fake(clock: ManualClock) -> FakePeers:
     """Fake bodies and toppings services holding the design's catalogue."""
-    return FakePeers()
+    return FakePeers(clock)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The test's clock: it moves only when the test (or a fake peer) moves it."""
+    return ManualClock()
+
+
+@pytest.fixture
+def spawn() -> ManualSpawn:
+    """Background work (the breaker's trial calls), kept until the test runs it."""
+    return ManualSpawn()
+
+
+@pytest.fixture
+def wiring(peers_fake: FakePeers, clock: ManualClock, spawn: ManualSpawn) -> Wiring:
+    """What the app's peer clients and deadlines run on in a test: the fake peers, the
+    test's clock and spawn."""
+    return Wiring(transport=peers_fake.transport(), clock=clock, spawn=spawn)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,8 +11,8 @@ trial call at a time while the others keep failing fast.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
+
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half-open"
 
@@ -30,7 +30,7 @@ class CircuitBreaker:
         *,
         failures: int,
         reset_after: float,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.name = name
         self.failures = failures
@@ -46,7 +46,7 @@ class CircuitBreaker:
     def current_state(self) -> str:
         """closed, open or half-open."""
         with self._lock:
-            if self._state == OPEN and self._clock() - self._opened_at >= self.reset_after:
+            if self._state == OPEN and self._reset_time_passed():
                 return HALF_OPEN
             return self._state
 
@@ -55,12 +55,15 @@ class CircuitBreaker:
         with self._lock:
             if self._state == CLOSED:
                 return
-            if self._state == OPEN and self._clock() - self._opened_at >= self.reset_after:
+            if self._state == OPEN and self._reset_time_passed():
                 self._state = HALF_OPEN
             if self._state == HALF_OPEN and not self._trial_in_flight:
                 self._trial_in_flight = True
                 return
         raise CircuitOpen(f"circuit to {self.name} is open")
+
+    def _reset_time_passed(self) -> bool:
+        return self._clock.monotonic() - self._opened_at >= self.reset_after
 
     def record_success(self) -> None:
         """The call worked: close (a trial that worked closes the circuit)."""
@@ -76,4 +79,4 @@ class CircuitBreaker:
             self._failed += 1
             if self._state == HALF_OPEN or self._failed >= self.failures:
                 self._state = OPEN
-                self._opened_at = self._clock()
+                self._opened_at = self._clock.monotonic()

@@ -10,13 +10,13 @@ import hmac
 import json
 import os
 import random
-import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from cupcake_chassis.changes import FileSignal
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.deadline import WsgiApp
 from cupcake_chassis.problems import StartResponse, problem_response
 
@@ -104,12 +104,14 @@ class ChaosMiddleware:
         token: str | None,
         exempt: tuple[str, ...] = (),
         exempt_exact: tuple[str, ...] = (),
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.app = app
         self.chaos_file = chaos_file
         self.token = token
         self.exempt = exempt
         self.exempt_exact = frozenset(exempt_exact)
+        self.clock = clock
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Control chaos, or pass the request on through the faults it asks for."""
@@ -124,7 +126,7 @@ class ChaosMiddleware:
                 start_response, 503, "down (chaos)", kind="chaos", headers=[("Retry-After", "1")]
             )
         if settings.latency_ms:
-            time.sleep(settings.latency_ms / 1000)
+            self.clock.sleep(settings.latency_ms / 1000)
         if settings.error_rate and random.random() < settings.error_rate:
             return problem_response(start_response, 500, "injected error (chaos)", kind="chaos")
         return self.app(environ, start_response)
@@ -200,16 +202,23 @@ def chaos_wrap(
     token: str | None,
     exempt: tuple[str, ...] = (),
     exempt_exact: tuple[str, ...] = (),
+    clock: Clock = SYSTEM_CLOCK,
 ) -> WsgiApp:
     """``app`` with chaos when ``enabled`` (the local lab), else ``app`` untouched.
 
     Paths starting with one of ``exempt``, or equal to one of ``exempt_exact``, are never
     faulted (e.g. the page's own chaos controls, which must keep working while the service
     plays dead; ``"/"`` can only be exempted exactly, as every path starts with it).
+    ``clock`` is what the added latency sleeps on.
     """
     if not enabled:
         return app
     chaos_file = chaos_file_for(service, state_dir)
     return ChaosMiddleware(
-        app, chaos_file=chaos_file, token=token, exempt=exempt, exempt_exact=exempt_exact
+        app,
+        chaos_file=chaos_file,
+        token=token,
+        exempt=exempt,
+        exempt_exact=exempt_exact,
+        clock=clock,
     )

@@ -8,12 +8,12 @@ arriving with no time left is refused at once: its caller has already given up.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.problems import StartResponse, headers_added, problem_response
 
 DEADLINE_HEADER = "Request-Deadline-Ms"
@@ -27,15 +27,16 @@ class Deadline:
 
     expires_at: float
     budget: float
+    clock: Clock = field(default=SYSTEM_CLOCK, compare=False, repr=False)
 
     @classmethod
-    def after(cls, seconds: float) -> Deadline:
-        """The deadline ``seconds`` from now."""
-        return cls(expires_at=time.monotonic() + seconds, budget=seconds)
+    def after(cls, seconds: float, *, clock: Clock = SYSTEM_CLOCK) -> Deadline:
+        """The deadline ``seconds`` from now on ``clock``."""
+        return cls(expires_at=clock.monotonic() + seconds, budget=seconds, clock=clock)
 
     def remaining(self) -> float:
         """Seconds left (negative once passed)."""
-        return self.expires_at - time.monotonic()
+        return self.expires_at - self.clock.monotonic()
 
 
 _current: ContextVar[Deadline | None] = ContextVar("cupcake_deadline", default=None)
@@ -56,9 +57,12 @@ def parse_deadline_ms(raw: str | None) -> float | None:
 class DeadlineMiddleware:
     """Gives every request a deadline: the caller's, capped by ``default_seconds``."""
 
-    def __init__(self, app: WsgiApp, *, default_seconds: float) -> None:
+    def __init__(
+        self, app: WsgiApp, *, default_seconds: float, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.app = app
         self.default_seconds = default_seconds
+        self.clock = clock
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """Serve the request under its deadline; refuse it if the caller has none left."""
@@ -71,7 +75,7 @@ class DeadlineMiddleware:
                 "the caller's deadline had passed when the request arrived",
                 kind="deadline-exceeded",
             )
-        deadline = Deadline.after(budget)
+        deadline = Deadline.after(budget, clock=self.clock)
         environ["cupcake.deadline"] = deadline
         # Said back to the caller, so the budget each hop received can be seen.
         timing = ("Server-Timing", f"deadline;dur={budget * 1000:.0f}")

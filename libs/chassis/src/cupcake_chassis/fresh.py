@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
+
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*(\d+)\s*(?:,|$)", re.IGNORECASE)
 _NOT_PLAINLY_FRESH = re.compile(r"no-cache|no-store", re.IGNORECASE)
@@ -47,7 +48,7 @@ def fresh_until(headers: Mapping[str, str]) -> float | None:
 class FreshStore:
     """Per-URL fresh answers, parsed, bounded in number, safe to share between threads."""
 
-    def __init__(self, max_entries: int = 256, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, max_entries: int = 256, clock: Clock = SYSTEM_CLOCK) -> None:
         self._entries: dict[str, _Kept] = {}
         self._lock = threading.Lock()
         self._max_entries = max_entries
@@ -59,7 +60,7 @@ class FreshStore:
         """Keep an answer for as long as it is fresh (not at all if it is not)."""
         until = fresh_until(headers)
         with self._lock:
-            if until is None or until <= self._clock():
+            if until is None or until <= self._clock.time():
                 self._entries.pop(url, None)
                 return
             if len(self._entries) >= self._max_entries and url not in self._entries:
@@ -70,6 +71,6 @@ class FreshStore:
         """The kept answer's data and status for ``url``, while it is fresh."""
         with self._lock:
             kept = self._entries.get(url)
-        if kept is None or kept.fresh_until <= self._clock():
+        if kept is None or kept.fresh_until <= self._clock.time():
             return None
         return kept.data, kept.status_code

@@ -8,6 +8,7 @@ import httpx
 
 from cupcake_chassis.breaker import CircuitBreaker
 from cupcake_chassis.calls import Failure
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 
 
 class UpstreamFailed(Exception):
@@ -26,9 +27,12 @@ class BreakerTransport(httpx.BaseTransport):
     breaker is open; only calls that must reach the network meet it.
     """
 
-    def __init__(self, inner: httpx.BaseTransport, breaker: CircuitBreaker) -> None:
+    def __init__(
+        self, inner: httpx.BaseTransport, breaker: CircuitBreaker, *, clock: Clock = SYSTEM_CLOCK
+    ) -> None:
         self.inner = inner
         self.breaker = breaker
+        self.clock = clock
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` unless the breaker is open (then CircuitOpen at once)."""
@@ -46,7 +50,7 @@ class BreakerTransport(httpx.BaseTransport):
         if "date" not in response.headers:
             # The cache reckons an answer's age from its Date; without one (in-process
             # apps, some proxies) an answer would stay fresh for ever.
-            response.headers["Date"] = formatdate(usegmt=True)
+            response.headers["Date"] = formatdate(self.clock.time(), usegmt=True)
         if response.status_code >= 500:
             response.close()
             raise UpstreamFailed(

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from hishel.httpx import CacheTransport
 
 from cupcake_chassis.breaker import CLOSED, HALF_OPEN, CircuitBreaker, CircuitOpen
 from cupcake_chassis.calls import Call, Failure, Outcome
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock, Spawn, thread_spawn
 from cupcake_chassis.deadline import DEADLINE_HEADER, current_deadline
 from cupcake_chassis.fresh import FreshStore
 from cupcake_chassis.observe import call_done
@@ -90,7 +90,12 @@ def _failure(exc: BaseException) -> tuple[Failure, str]:
 
 
 class ResilientUpstream:
-    """GETs to one upstream service that never hang past the deadline and never raise."""
+    """GETs to one upstream service that never hang past the deadline and never raise.
+
+    ``transport`` is the network (by default, HTTP); ``clock`` times calls and ages kept
+    answers, and ``spawn`` starts the half-open trial calls in the background: tests give
+    a fake network, a clock they move by hand and background work they run when they choose.
+    """
 
     def __init__(
         self,
@@ -99,18 +104,25 @@ class ResilientUpstream:
         *,
         policy: UpstreamPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        clock: Clock = SYSTEM_CLOCK,
+        spawn: Spawn = thread_spawn,
     ) -> None:
         self.name = name
         self.policy = policy or UpstreamPolicy()
         self.breaker = CircuitBreaker(
-            name, failures=self.policy.breaker_failures, reset_after=self.policy.breaker_reset
+            name,
+            failures=self.policy.breaker_failures,
+            reset_after=self.policy.breaker_reset,
+            clock=clock,
         )
-        self._stale = StaleStore()
-        self._fresh = FreshStore()
+        self._clock = clock
+        self._spawn = spawn
+        self._stale = StaleStore(clock=clock)
+        self._fresh = FreshStore(clock=clock)
         self._probing = threading.Lock()
         # An in-memory database per client: the cache lives and dies with the process.
         storage = SqliteStorage(connection=sqlite3.connect(":memory:", check_same_thread=False))
-        network = BreakerTransport(transport or httpx.HTTPTransport(), self.breaker)
+        network = BreakerTransport(transport or httpx.HTTPTransport(), self.breaker, clock=clock)
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             transport=CacheTransport(network, storage=storage, rfc=CacheOptions(shared=False)),
@@ -125,7 +137,7 @@ class ResilientUpstream:
         before a write must not trust a cache); the answer is still kept.
         """
         request_path = _request_path(path, params)
-        started = time.perf_counter()
+        started = self._clock.monotonic()
         if self._remaining() < self.policy.min_budget:
             exhausted = DeadlineExhausted("no time left for this call")
             return _done(self._fallback(request_path, started, exhausted, 0, None))
@@ -168,25 +180,25 @@ class ResilientUpstream:
         return _done(self._answer(request_path, response, started, attempts, budget_ms), asked=True)
 
     def _probe_start(self, request_path: str) -> None:
-        """Send the half-open trial call for ``request_path`` from a thread of its own (one
-        at a time): it closes the circuit if the upstream answers, or opens it again."""
+        """Send the half-open trial call for ``request_path`` in the background (one at a
+        time): it closes the circuit if the upstream answers, or opens it again."""
         if not self._probing.acquire(blocking=False):
             return
 
         def probe() -> None:
             try:
-                self._fetch(request_path, time.perf_counter(), revalidate=False)
+                self._fetch(request_path, self._clock.monotonic(), revalidate=False)
             finally:
                 self._probing.release()
 
-        threading.Thread(target=probe, name=f"probe-{self.name}", daemon=True).start()
+        self._spawn(probe, name=f"probe-{self.name}")
 
     def fresh(self, path: str, params: dict[str, str] | None = None) -> Outcome | None:
         """What ``get`` would answer now from a fresh answer in memory, or None when it
         would have to ask (or refuse): never waits, so it needs no thread of its own."""
         if self._remaining() < self.policy.min_budget:
             return None
-        outcome = self._fresh_outcome(_request_path(path, params), time.perf_counter())
+        outcome = self._fresh_outcome(_request_path(path, params), self._clock.monotonic())
         return None if outcome is None else _done(outcome)
 
     def close(self) -> None:
@@ -301,7 +313,7 @@ class ResilientUpstream:
             method="GET",
             path=path,
             status=status,
-            ms=round((time.perf_counter() - started) * 1000, 1),
+            ms=round((self._clock.monotonic() - started) * 1000, 1),
             cache=cache,
             error=error,
             failure=failure,

@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connections
 from django.test import Client
-from pytest_django import DjangoDbBlocker, Settings
+from pytest_django import DjangoDbBlocker
 
 from bodies.catalogue.kept import catalogue_changes, catalogue_kept_clear
 from bodies.config.database import database_config
@@ -30,7 +30,6 @@ from cupcake_chassis.testing.postgres import (
     unique_name,
     url_with_database,
 )
-from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers
 from integration.helpers import catalogue_rows
 
 
@@ -184,12 +183,3 @@ def client(database: None) -> Client:
 def seeded_rows(database: None) -> list[tuple[str, str, str, str]]:
     """The catalogue as the migrations seeded it, to compare with after a refused write."""
     return catalogue_rows()
-
-
-@pytest.fixture
-def fake_peers(peers: FakePeers, settings: Settings) -> FakePeers:
-    """The app's peer clients reach the fake frostings and toppings for this test."""
-    settings.FROSTINGS_URL = FROSTINGS_URL
-    settings.TOPPINGS_URL = TOPPINGS_URL
-    settings.UPSTREAM_TRANSPORT = peers.transport
-    return peers

@@ -7,7 +7,11 @@ import pytest
 from django.test import Client
 from pytest_django import Settings
 
-from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers, Mode
+from bodies.assembler.apps import policy_from_settings
+from bodies.assembler.upstream import upstreams_create
+from cupcake_chassis.clock import ManualClock
+from cupcake_chassis.wiring import Wiring
+from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers, Mode, UpstreamsInstall
 from integration.helpers import problem_of
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fake_peers")]
@@ -166,14 +170,29 @@ def test_with_toppings_down_body_and_frosting_are_still_there(
 
 
 def test_the_time_limit_of_a_call_is_the_upstream_timeout_setting(
-    client: Client, fake_peers: FakePeers, settings: Settings
+    client: Client,
+    fake_peers: FakePeers,
+    settings: Settings,
+    wiring: Wiring,
+    upstreams_install: UpstreamsInstall,
+    clock: ManualClock,
 ) -> None:
     settings.UPSTREAM_TIMEOUT = 0.25
-    fake_peers.set("toppings", "timeout")
+    upstreams_install(
+        upstreams_create(
+            frostings_url=FROSTINGS_URL,
+            toppings_url=TOPPINGS_URL,
+            policy=policy_from_settings(settings),
+            wiring=wiring,
+        )
+    )
+    fake_peers.set("toppings", "stall")
+    started = clock.monotonic()
 
     composition = compose(client)
 
     assert composition["services"]["toppings"]["detail"] == "toppings did not answer within 0.25 s"
+    assert clock.monotonic() - started == pytest.approx(0.25)
 
 
 def test_composition_answers_get_only(client: Client) -> None:

@@ -12,6 +12,8 @@ from bodies.assembler.peers import (
     toppings_all,
 )
 from bodies.assembler.upstream import Upstream, Upstreams, upstream_create
+from cupcake_chassis.clock import ManualClock, ManualSpawn
+from cupcake_chassis.wiring import Wiring
 from fakes import FAST_POLICY
 
 pytestmark = pytest.mark.unit
@@ -22,9 +24,8 @@ GOOD = {"slug": "cherry", "name": "Cherry", "description": "", "color": "#c8102e
 def toppings_answering(status: int, body: Any) -> Upstream:
     """A toppings peer that always answers ``status`` with the JSON ``body``."""
     transport = httpx.MockTransport(lambda request: httpx.Response(status, json=body))
-    return upstream_create(
-        name="toppings", base_url="http://x", policy=FAST_POLICY, transport=transport
-    )
+    wiring = Wiring(transport=transport, clock=ManualClock(), spawn=ManualSpawn())
+    return upstream_create(name="toppings", base_url="http://x", policy=FAST_POLICY, wiring=wiring)
 
 
 def test_the_frostings_are_read_with_their_pairings(upstreams: Upstreams) -> None:

@@ -14,9 +14,14 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from apiflask import APIFlask
 
+    from cupcake_chassis.wiring import Wiring
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
-    """Build the WSGI app from the environment, overridden by ``test_config`` if given."""
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, wiring: Wiring | None = None
+) -> APIFlask:
+    """Build the WSGI app from the environment, overridden by ``test_config`` if given, its
+    peer clients and deadlines on ``wiring`` (by default the network and the system clock)."""
     from frostings.app import create_app as app_create
 
-    return app_create(test_config)
+    return app_create(test_config, wiring=wiring)

@@ -14,6 +14,7 @@ from apiflask import APIFlask
 
 from cupcake_chassis.databases import sqlalchemy_url
 from cupcake_chassis.logs import logging_configure
+from cupcake_chassis.wiring import Wiring
 from frostings.api import catalogue, edits, pairings
 from frostings.catalogue_cache import catalogue_cache_init
 from frostings.clients import EXTENSION_KEY, peers_create
@@ -26,8 +27,15 @@ from frostings.middleware import middleware_install
 from frostings.openapi import OPENAPI_CONFIG, schema_name, spec_finish
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
-    """Build the WSGI app from the environment, overridden by ``test_config`` if given."""
+def create_app(
+    test_config: Mapping[str, Any] | None = None, *, wiring: Wiring | None = None
+) -> APIFlask:
+    """Build the WSGI app from the environment, overridden by ``test_config`` if given.
+
+    ``wiring`` is what the peer clients and the deadlines run on: by default the network,
+    the system clock and background threads.
+    """
+    wiring = wiring or Wiring()
     app = APIFlask(
         "frostings",
         title="Cupcake Lab frostings",
@@ -48,7 +56,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
     with app.app_context():
         sqlite_pragmas_install(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
-    app.extensions[EXTENSION_KEY] = peers_create(app.config)
+    app.extensions[EXTENSION_KEY] = peers_create(app.config, wiring)
     catalogue_cache_init(app)
 
     error_handlers_init(app)
@@ -58,5 +66,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> APIFlask:
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(pairings.bp)
     app.register_blueprint(edits.bp)
-    middleware_install(app)
+    middleware_install(app, clock=wiring.clock)
     return app

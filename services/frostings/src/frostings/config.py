@@ -61,6 +61,4 @@ def load_config(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": MAX_BODY_BYTES,
         # Other sites whose scripts may call this API (CORS): none unless listed.
         "CORS_ALLOWED_ORIGINS": origins_parse(env.get("CORS_ALLOWED_ORIGINS", "")),
-        # Tests inject an httpx transport here; None means real HTTP.
-        "PEER_TRANSPORT": None,
     }

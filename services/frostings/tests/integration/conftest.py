@@ -29,6 +29,7 @@ from cupcake_chassis.testing.postgres import (
     unique_name,
     url_with_database,
 )
+from cupcake_chassis.wiring import Wiring
 from frostings import create_app
 from frostings.catalogue_cache import SIGNAL_KEY
 from frostings.extensions import MIGRATIONS_DIR, db
@@ -123,8 +124,11 @@ def unreachable_database_url(backend: str, request: pytest.FixtureRequest) -> st
 
 
 @pytest.fixture
-def make_app(database_url: str, peers_fake: Any) -> Iterator[Callable[..., APIFlask]]:
-    """Build the app on the test database (not migrated), with config overrides."""
+def make_app(
+    database_url: str, peers_fake: Any, wiring: Wiring
+) -> Iterator[Callable[..., APIFlask]]:
+    """Build the app on the test database (not migrated), with config overrides, its peers
+    the fakes, on the test's clock."""
     built: list[APIFlask] = []
 
     def make(**overrides: Any) -> APIFlask:
@@ -135,10 +139,9 @@ def make_app(database_url: str, peers_fake: Any) -> Iterator[Callable[..., APIFl
             "PUBLIC_URL": PUBLIC_URL,
             "BODIES_URL": peers_fake.bodies_url,
             "TOPPINGS_URL": peers_fake.toppings_url,
-            "PEER_TRANSPORT": peers_fake.transport(),
             **overrides,
         }
-        app = create_app(config)
+        app = create_app(config, wiring=wiring)
         built.append(app)
         return app
 

@@ -6,7 +6,6 @@ middleware, so these requests meet the chaos exactly as under granian.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,8 @@ from typing import Any
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
+
+from cupcake_chassis.clock import ManualClock
 
 CHAOS_PROBLEM = "urn:cupcake-lab:problem:chaos"
 
@@ -80,12 +81,12 @@ def test_chaos_error_rate_answers_that_share_of_requests_with_500(
 
 
 def test_chaos_latency_delays_every_request(
-    chaos_client: FlaskClient, admin: dict[str, str]
+    chaos_client: FlaskClient, admin: dict[str, str], clock: ManualClock
 ) -> None:
     chaos_client.put("/_chaos", json={"latency_ms": 60}, headers=admin)
-    started = time.perf_counter()
+    started = clock.monotonic()
     assert chaos_client.get("/api/v1/frostings").status_code == 200
-    assert time.perf_counter() - started >= 0.06
+    assert clock.monotonic() - started == pytest.approx(0.06)
 
 
 def test_chaos_settings_are_shared_by_every_worker_through_the_state_folder(

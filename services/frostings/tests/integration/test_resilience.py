@@ -6,13 +6,14 @@ request goes through the chassis' deadline middleware like under a real server.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
+
+from cupcake_chassis.clock import ManualClock, ManualSpawn
 
 TOPPINGS_OF_VANILLA = "/api/v1/frostings/vanilla/toppings"
 KEEP_FOR_ERRORS = "public, max-age=0, stale-if-error=300"
@@ -45,19 +46,20 @@ def test_the_breaker_opens_after_repeated_toppings_failures_and_then_answers_wit
 
 
 def test_the_breaker_lets_toppings_back_in_once_it_recovers(
-    migrated_app: Callable[..., APIFlask], peers_fake: Any
+    migrated_app: Callable[..., APIFlask],
+    peers_fake: Any,
+    clock: ManualClock,
+    spawn: ManualSpawn,
 ) -> None:
     client = migrated_app(**QUICK_BREAKER).test_client()
     peers_fake.fail("toppings", "error")
     for _ in range(3):
         client.get(TOPPINGS_OF_VANILLA)
     peers_fake.failures.clear()
-    time.sleep(0.06)
-    # The trial call goes in the background: toppings is back within a few requests.
-    deadline = time.monotonic() + 5
-    while client.get(TOPPINGS_OF_VANILLA).get_json()["status"] != "ok":
-        assert time.monotonic() < deadline, "toppings was not let back in"
-        time.sleep(0.02)
+    clock.advance(QUICK_BREAKER["BREAKER_RESET"])
+    # Half-open: this request is answered at once, and the trial call goes in the background.
+    assert client.get(TOPPINGS_OF_VANILLA).get_json()["status"] == "degraded"
+    assert spawn.run() == 1
     assert client.get(TOPPINGS_OF_VANILLA).get_json()["status"] == "ok"
 
 
@@ -145,13 +147,15 @@ def test_the_callers_deadline_is_honoured_and_what_is_left_is_sent_on_to_topping
 def test_a_write_sends_what_is_left_of_the_callers_deadline_to_the_owners(
     client: FlaskClient, peers_fake: Any, admin: dict[str, str]
 ) -> None:
+    peers_fake.delays["bodies"] = 0.1
     headers = {**admin, "Request-Deadline-Ms": "400"}
     changes = {"bodies": ["vanilla"], "toppings": ["cherry"]}
     assert (
         client.patch("/api/v1/frostings/vanilla", json=changes, headers=headers).status_code == 200
     )
-    assert 0 < _sent_deadline_ms(peers_fake, "bodies") < 400
-    assert 0 < _sent_deadline_ms(peers_fake, "toppings") < _sent_deadline_ms(peers_fake, "bodies")
+    # Each is told what is left, less the hop's reserve: 0.4 s, then 0.1 s later 0.3 s.
+    assert _sent_deadline_ms(peers_fake, "bodies") == pytest.approx(350, abs=1)
+    assert _sent_deadline_ms(peers_fake, "toppings") == pytest.approx(250, abs=1)
 
 
 def test_without_a_callers_deadline_a_call_gets_at_most_the_upstream_timeout(
@@ -159,7 +163,7 @@ def test_without_a_callers_deadline_a_call_gets_at_most_the_upstream_timeout(
 ) -> None:
     client.get(TOPPINGS_OF_VANILLA)
     # The chassis keeps a tenth of the time left for this hop, and sends on the rest.
-    assert 800 < _sent_deadline_ms(peers_fake, "toppings") <= 900
+    assert _sent_deadline_ms(peers_fake, "toppings") == 900
 
 
 def test_the_services_own_deadline_caps_a_more_generous_caller(
@@ -167,7 +171,7 @@ def test_the_services_own_deadline_caps_a_more_generous_caller(
 ) -> None:
     client = migrated_app(REQUEST_DEADLINE=0.2).test_client()
     client.get(TOPPINGS_OF_VANILLA, headers={"Request-Deadline-Ms": "60000"})
-    assert 0 < _sent_deadline_ms(peers_fake, "toppings") <= 200
+    assert _sent_deadline_ms(peers_fake, "toppings") == pytest.approx(150, abs=1)
 
 
 def test_a_request_arriving_with_no_time_left_is_refused_with_504(

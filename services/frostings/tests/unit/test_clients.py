@@ -5,42 +5,59 @@ Answers, every way a peer fails, retries, the circuit breaker and stale answers.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
+from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
+from cupcake_chassis.wiring import Wiring
 from frostings.clients import BodiesClient, Topping, ToppingsClient, peers_create
 from frostings.config import load_config
 from frostings.errors import UpstreamUnavailable
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
-# Small waits keep the suite fast; one attempt unless a test is about retries.
+# Retries at once; one attempt unless a test is about retries.
 FAST: dict[str, Any] = {
     "attempts": 1,
-    "backoff_initial": 0.001,
-    "backoff_max": 0.002,
+    "backoff_initial": 0.0,
+    "backoff_max": 0.0,
     "backoff_jitter": 0.0,
-    "breaker_reset": 0.05,
 }
 KEEP_FOR_ERRORS = "public, max-age=0, stale-if-error=300"
 
 
-def _upstream(service: str, handler: Handler, **policy: Any) -> ResilientUpstream:
-    return ResilientUpstream(
-        service,
-        f"http://{service}.test",
-        policy=UpstreamPolicy(**{**FAST, **policy}),
+def _upstream(
+    service: str,
+    handler: Handler,
+    *,
+    clock: ManualClock | None = None,
+    spawn: ManualSpawn | None = None,
+    **policy: Any,
+) -> ResilientUpstream:
+    """A client of ``service`` whose network is ``handler``, on a clock moved by hand and
+    with its background trial calls run only when the test says."""
+    wiring = Wiring(
         transport=httpx.MockTransport(handler),
+        clock=clock or ManualClock(),
+        spawn=spawn or ManualSpawn(),
+    )
+    return wiring.upstream(
+        service, f"http://{service}.test", policy=UpstreamPolicy(**{**FAST, **policy})
     )
 
 
-def _toppings(handler: Handler, **policy: Any) -> ToppingsClient:
-    return ToppingsClient(_upstream("toppings", handler, **policy))
+def _toppings(
+    handler: Handler,
+    *,
+    clock: ManualClock | None = None,
+    spawn: ManualSpawn | None = None,
+    **policy: Any,
+) -> ToppingsClient:
+    return ToppingsClient(_upstream("toppings", handler, clock=clock, spawn=spawn, **policy))
 
 
 def _bodies(handler: Handler, **policy: Any) -> BodiesClient:
@@ -156,35 +173,36 @@ def test_a_read_that_cannot_connect_is_tried_again_then_given_up() -> None:
 
 def test_the_breaker_opens_after_repeated_failures_then_answers_without_calling_toppings() -> None:
     peer = Scripted(_down)
-    toppings = _toppings(peer, breaker_failures=3, breaker_reset=60)
+    clock = ManualClock()
+    toppings = _toppings(peer, clock=clock, breaker_failures=3, breaker_reset=60)
     for _ in range(3):
         with pytest.raises(UpstreamUnavailable):
             toppings.toppings_by_slug(["cherry"])
     assert len(peer.requests) == 3
 
-    started = time.perf_counter()
+    started = clock.monotonic()
     with pytest.raises(UpstreamUnavailable) as caught:
         toppings.toppings_by_slug(["cherry"])
     assert "circuit open after repeated failures" in caught.value.reason
     assert len(peer.requests) == 3
-    assert time.perf_counter() - started < 0.05
+    assert clock.monotonic() == started
 
 
 def test_the_breaker_closes_again_once_toppings_answers() -> None:
     peer = Scripted(_down)
-    toppings = _toppings(peer, breaker_failures=2, breaker_reset=0.05)
+    clock, spawn = ManualClock(), ManualSpawn()
+    toppings = _toppings(peer, clock=clock, spawn=spawn, breaker_failures=2, breaker_reset=2.0)
     for _ in range(2):
         with pytest.raises(UpstreamUnavailable):
             toppings.toppings_by_slug(["cherry"])
     peer.handler = _cherry
-    time.sleep(0.06)
+    clock.advance(2.0)
     # Half-open: this read is refused at once while the trial call goes in the background.
     with pytest.raises(UpstreamUnavailable):
         toppings.toppings_by_slug(["cherry"])
-    deadline = time.monotonic() + 5
-    while toppings.upstream.breaker.current_state != "closed":
-        assert time.monotonic() < deadline, "the trial call did not close the circuit"
-        time.sleep(0.01)
+    assert len(peer.requests) == 2
+    assert spawn.run() == 1
+    assert toppings.upstream.breaker.current_state == "closed"
     assert set(toppings.toppings_by_slug(["cherry"]).toppings) == {"cherry"}
 
 
@@ -239,8 +257,7 @@ def test_peer_clients_are_built_from_the_config() -> None:
         timeouts.append(request.extensions["timeout"]["read"])
         return httpx.Response(200, json={"items": [{"slug": request.url.host, "name": "N"}]})
 
-    config["PEER_TRANSPORT"] = httpx.MockTransport(handler)
-    peers = peers_create(config)
+    peers = peers_create(config, Wiring(transport=httpx.MockTransport(handler)))
     assert peers.bodies.body_slugs() == {"b.test"}
     assert set(peers.toppings.toppings_by_slug(["t.test"]).toppings) == {"t.test"}
     assert timeouts == [1.0, 1.0]

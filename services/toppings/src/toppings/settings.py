@@ -56,7 +56,7 @@ def load_settings(
         ),
         # Other sites whose scripts may call this API (CORS): none unless listed.
         CORS_ALLOWED_ORIGINS: origins_parse(env.get("CORS_ALLOWED_ORIGINS", "")),
-        # Response validation costs time on every request: tests switch it on.
+        # Response validation costs time on every request: off unless asked for.
         RESPONSE_VALIDATION: False,
         "tm.manager_hook": "pyramid_tm.explicit_manager",
         # Reads need no transaction of their own (``models.dbsession``): writes only.

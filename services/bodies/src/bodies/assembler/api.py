@@ -12,6 +12,7 @@ from ninja import HeaderEx, P, Query, Router
 from pydantic import WithJsonSchema
 
 from bodies.assembler import selectors
+from bodies.assembler.apps import app_upstreams
 from bodies.assembler.bake import cupcake_bake
 from bodies.assembler.compose import cupcake_compose
 from bodies.assembler.idempotency import Answer, idempotency_key_check
@@ -27,7 +28,6 @@ from bodies.assembler.schemas import (
     GalleryQuery,
 )
 from bodies.assembler.timing import server_timing
-from bodies.assembler.upstream import upstreams_get
 from bodies.catalogue.api import CACHEABLE
 from bodies.core.conditional import conditional_response
 from bodies.core.problem_schemas import Problem
@@ -94,7 +94,7 @@ def compose_cupcake(request: HttpRequest, query: Query[CompositionQuery]) -> Htt
     started = time.perf_counter()
     query_names_check(request, allowed=CompositionQuery.model_fields)
     composition = cupcake_compose(
-        body=query.body, frosting=query.frosting, topping=query.topping, upstreams=upstreams_get()
+        body=query.body, frosting=query.frosting, topping=query.topping, upstreams=app_upstreams()
     )
     content = composition.model_dump_json()
     total_ms = (time.perf_counter() - started) * 1000
@@ -169,7 +169,7 @@ def bake_cupcake(
         topping=payload.topping,
         name=payload.name,
         idempotency_key=idempotency_key_check(idempotency_key),
-        upstreams=upstreams_get(),
+        upstreams=app_upstreams(),
     )
     return answer_response(answer)
 

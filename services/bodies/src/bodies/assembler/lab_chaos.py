@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import httpx
 from django.conf import settings
 
+from bodies.assembler.apps import app_upstreams
 from bodies.assembler.pool import task_submit
 from bodies.assembler.problems import UpstreamUnavailable
 from bodies.core.problems import NotFound
@@ -43,14 +44,15 @@ def settings_field(message: str) -> str:
 
 def peer_url(service: str) -> str:
     """The base URL of a peer service."""
-    return str(settings.FROSTINGS_URL if service == "frostings" else settings.TOPPINGS_URL)
+    upstreams = app_upstreams()
+    return (upstreams.frostings if service == "frostings" else upstreams.toppings).base_url
 
 
 def peer_client() -> httpx.Client:
-    """An HTTP client for a peer's ``/_chaos``: short time limit, the admin token."""
-    return httpx.Client(
+    """An HTTP client for a peer's ``/_chaos``, on the peer clients' network: short time
+    limit, the admin token."""
+    return app_upstreams().wiring.client(
         timeout=FORWARD_TIMEOUT,
-        transport=settings.UPSTREAM_TRANSPORT,
         headers={"Authorization": f"Bearer {settings.CUPCAKE_ADMIN_TOKEN}"},
     )
 

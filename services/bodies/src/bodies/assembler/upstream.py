@@ -9,16 +9,13 @@ record; ``unavailable_reason`` says in words why there is no answer, or a stale 
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
-
-import httpx
-from django.conf import settings
+from dataclasses import dataclass, field
 
 from cupcake_chassis.breaker import CLOSED
 from cupcake_chassis.calls import Call, Outcome, failure_in_words
 from cupcake_chassis.deadline import current_deadline
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
+from cupcake_chassis.wiring import Wiring
 
 
 @dataclass(frozen=True)
@@ -37,10 +34,11 @@ class Upstream:
 
 @dataclass(frozen=True)
 class Upstreams:
-    """The peers the assembler calls."""
+    """The peers the assembler calls, and what their clients run on."""
 
     frostings: Upstream
     toppings: Upstream
+    wiring: Wiring = field(default_factory=Wiring)
 
     def close(self) -> None:
         """Release the clients' pooled connections."""
@@ -61,14 +59,10 @@ def upstream_policy(
 
 
 def upstream_create(
-    *,
-    name: str,
-    base_url: str,
-    policy: UpstreamPolicy,
-    transport: httpx.BaseTransport | None = None,
+    *, name: str, base_url: str, policy: UpstreamPolicy, wiring: Wiring | None = None
 ) -> Upstream:
-    """Build the client of one peer; ``transport`` replaces the network (tests)."""
-    client = ResilientUpstream(name, base_url, policy=policy, transport=transport)
+    """Build the client of one peer on ``wiring`` (by default the network and the clock)."""
+    client = (wiring or Wiring()).upstream(name, base_url, policy=policy)
     return Upstream(name=name, base_url=base_url, client=client)
 
 
@@ -77,49 +71,19 @@ def upstreams_create(
     frostings_url: str,
     toppings_url: str,
     policy: UpstreamPolicy,
-    transport: httpx.BaseTransport | None = None,
+    wiring: Wiring | None = None,
 ) -> Upstreams:
     """Build the clients of both peers: one circuit breaker and one cache each."""
+    wiring = wiring or Wiring()
     return Upstreams(
         frostings=upstream_create(
-            name="frostings", base_url=frostings_url, policy=policy, transport=transport
+            name="frostings", base_url=frostings_url, policy=policy, wiring=wiring
         ),
         toppings=upstream_create(
-            name="toppings", base_url=toppings_url, policy=policy, transport=transport
+            name="toppings", base_url=toppings_url, policy=policy, wiring=wiring
         ),
+        wiring=wiring,
     )
-
-
-_built: Upstreams | None = None
-_lock = threading.Lock()
-
-
-def upstreams_get() -> Upstreams:
-    """The process's peer clients, built from the settings on first use."""
-    global _built
-    with _lock:
-        if _built is None:
-            _built = upstreams_create(
-                frostings_url=settings.FROSTINGS_URL,
-                toppings_url=settings.TOPPINGS_URL,
-                policy=upstream_policy(
-                    timeout=settings.UPSTREAM_TIMEOUT,
-                    attempts=settings.UPSTREAM_ATTEMPTS,
-                    breaker_failures=settings.BREAKER_FAILURES,
-                    breaker_reset=settings.BREAKER_RESET,
-                ),
-                transport=settings.UPSTREAM_TRANSPORT,
-            )
-        return _built
-
-
-def upstreams_reset() -> None:
-    """Forget the process's peer clients, so the next use builds them from the settings anew."""
-    global _built
-    with _lock:
-        previous, _built = _built, None
-    if previous is not None:
-        previous.close()
 
 
 def time_limit(policy: UpstreamPolicy) -> float:

@@ -6,8 +6,6 @@ so that ``bodies-manage migrate`` and granian run with no configuration at all.
 
 import os
 
-import httpx
-
 from bodies.config.database import database_config
 from bodies.config.env import (
     count_from_env,
@@ -69,8 +67,6 @@ UPSTREAM_TIMEOUT = seconds_from_env("UPSTREAM_TIMEOUT", default=1.0)
 UPSTREAM_ATTEMPTS = count_from_env("UPSTREAM_ATTEMPTS", default=2)
 BREAKER_FAILURES = count_from_env("BREAKER_FAILURES", default=3)
 BREAKER_RESET = seconds_from_env("BREAKER_RESET", default=2.0)
-# The httpx transport under the peer clients: None is the network; tests put a MockTransport here.
-UPSTREAM_TRANSPORT: httpx.BaseTransport | None = None
 
 # Seconds a request may take in all, peer calls included: bodies is the lab's front door,
 # and what is left of this is passed on to the peers (Request-Deadline-Ms).

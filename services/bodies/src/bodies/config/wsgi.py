@@ -14,6 +14,7 @@ from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
 from cupcake_chassis.chaos import chaos_wrap
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.cors import cors_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
 from cupcake_chassis.logs import logging_configure
@@ -27,10 +28,10 @@ CHAOS_EXEMPT = ("/api/v1/lab/chaos", "/static/", "/favicon")
 CHAOS_EXEMPT_EXACT = ("/",)
 
 
-def chassis_wrap(app: WsgiApp) -> WsgiApp:
-    """Wrap ``app`` in the front door's deadline, in the local lab chaos, observation, and
-    CORS."""
-    with_deadline = DeadlineMiddleware(app, default_seconds=settings.REQUEST_DEADLINE)
+def chassis_wrap(app: WsgiApp, *, clock: Clock = SYSTEM_CLOCK) -> WsgiApp:
+    """Wrap ``app`` in the front door's deadline (on ``clock``), in the local lab chaos,
+    observation, and CORS."""
+    with_deadline = DeadlineMiddleware(app, default_seconds=settings.REQUEST_DEADLINE, clock=clock)
     with_chaos = chaos_wrap(
         with_deadline,
         service="bodies",
@@ -39,6 +40,7 @@ def chassis_wrap(app: WsgiApp) -> WsgiApp:
         token=settings.CUPCAKE_ADMIN_TOKEN,
         exempt=CHAOS_EXEMPT,
         exempt_exact=CHAOS_EXEMPT_EXACT,
+        clock=clock,
     )
     # Outermost, so that even chaos's and the deadline's answers are readable cross-origin.
     return cors_wrap(observe_wrap(with_chaos), allowed_origins=settings.CORS_ALLOWED_ORIGINS)

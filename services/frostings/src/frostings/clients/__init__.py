@@ -12,7 +12,8 @@ from typing import Any
 
 from flask import current_app
 
-from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
+from cupcake_chassis.upstream import UpstreamPolicy
+from cupcake_chassis.wiring import Wiring
 from frostings.clients.bodies import BodiesClient
 from frostings.clients.toppings import Topping, ToppingsClient, ToppingsFound
 
@@ -48,17 +49,14 @@ def upstream_policy(config: Mapping[str, Any]) -> UpstreamPolicy:
     )
 
 
-def peers_create(config: Mapping[str, Any]) -> Peers:
-    """Build the peer clients from the app config (URLs, policy, optional test transport)."""
+def peers_create(config: Mapping[str, Any], wiring: Wiring | None = None) -> Peers:
+    """Build the peer clients from the app config (URLs, policy), on ``wiring`` (by default
+    the network, the system clock and background threads)."""
     policy = upstream_policy(config)
-    transport = config["PEER_TRANSPORT"]
-
-    def upstream(service: str, base_url: str) -> ResilientUpstream:
-        return ResilientUpstream(service, base_url, policy=policy, transport=transport)
-
+    wiring = wiring or Wiring()
     return Peers(
-        bodies=BodiesClient(upstream("bodies", config["BODIES_URL"])),
-        toppings=ToppingsClient(upstream("toppings", config["TOPPINGS_URL"])),
+        bodies=BodiesClient(wiring.upstream("bodies", config["BODIES_URL"], policy=policy)),
+        toppings=ToppingsClient(wiring.upstream("toppings", config["TOPPINGS_URL"], policy=policy)),
     )
 
 

@@ -93,7 +93,7 @@ def includeme(config: Configurator) -> None:
     config.registry["dbsession_factory"] = session_factory
 
     def dbsession(request: Request) -> Session:
-        # Looked up per request, so tests can point a built app at another database.
+        # From the registry, per request: the app's database is whatever its registry holds.
         factory: sessionmaker[Session] = request.registry["dbsession_factory"]
         if pyramid_tm.is_tm_active(request):
             return get_tm_session(factory, request.tm, request=request)
