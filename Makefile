@@ -23,19 +23,21 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check 'uv>=0.5,<1'
 
 # The whole workspace in one environment: the launcher runs every service from it.
-$(VENV)/.synced: $(UV) uv.lock pyproject.toml launcher/pyproject.toml $(SERVICES:%=services/%/pyproject.toml)
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml launcher/pyproject.toml $(SERVICES:%=services/%/pyproject.toml) \
+		libs/chassis/pyproject.toml libs/testing/pyproject.toml
 	$(UV) sync --all-packages --locked --python $(PYTHON) --quiet --compile-bytecode
 	@# Compiled once here, so that services start fast even where PYTHONDONTWRITEBYTECODE is set.
 	$(BIN)/python -m compileall -q services/*/src launcher/src
 	@touch $@
 
-# One environment per service holding only that service's declared dependencies:
-# its tests pass there, which proves it imports nothing of the others.
-.venvs/%/.synced: $(UV) uv.lock services/%/pyproject.toml
+# One environment per service holding only that service's declared dependencies and its
+# dev group (pytest, the cupcake_testing plugin, ...): its tests pass there, which proves
+# it imports nothing of the others.
+.venvs/%/.synced: $(UV) uv.lock services/%/pyproject.toml libs/testing/pyproject.toml
 	UV_PROJECT_ENVIRONMENT=.venvs/$* $(UV) sync --package cupcake-$* --locked --exact --python $(PYTHON) --quiet --compile-bytecode
 	@touch $@
 
-.venvs/chassis/.synced: $(UV) uv.lock libs/chassis/pyproject.toml
+.venvs/chassis/.synced: $(UV) uv.lock libs/chassis/pyproject.toml libs/testing/pyproject.toml
 	UV_PROJECT_ENVIRONMENT=.venvs/chassis $(UV) sync --package cupcake-chassis --locked --exact --python $(PYTHON) --quiet --compile-bytecode
 	@touch $@
 
