@@ -4,10 +4,8 @@ The databases, on SQLite and on PostgreSQL, come from the cupcake_testing plugin
 (``backend``, ``database_url``, ...); here Django is pointed at them.
 """
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest

@@ -6,9 +6,7 @@ The databases, on SQLite and on PostgreSQL, come from the cupcake_testing plugin
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -43,9 +41,7 @@ def service_database() -> ServiceDatabase:
 
 
 @pytest.fixture
-def make_app(
-    unmigrated_database_url: str, peers_fake: Any
-) -> Iterator[Callable[..., APIFlask]]:
+def make_app(unmigrated_database_url: str, peers_fake: Any) -> Iterator[Callable[..., APIFlask]]:
     """Build the app on the test database (not migrated), with config overrides."""
     built: list[APIFlask] = []
 

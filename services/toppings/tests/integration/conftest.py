@@ -6,9 +6,7 @@ The databases, on SQLite and on PostgreSQL, come from the cupcake_testing plugin
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
