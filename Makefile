@@ -59,10 +59,12 @@ lint: install ## ruff, mypy (code and tests) and deptry (every import declared)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# Code and tests together, one run per distribution: each test suite has modules of its
-	@# own (conftest, fakes, ...) whose names clash with the others'.
+	@# own (conftest, fakes, ...) whose names clash with the others'. A tests folder without
+	@# __init__.py is on pytest's path itself (`from fakes import ...`), one with it is a package.
 	@set -e; for dist in $(DISTRIBUTIONS); do \
+		tests=$$dist/tests; [ -f $$tests/__init__.py ] && tests=$$dist; \
 		echo "mypy $$dist"; \
-		MYPYPATH=$$dist/src:$$dist/tests $(BIN)/mypy --explicit-package-bases $$(ls -d $$dist/src $$dist/tests 2>/dev/null); \
+		MYPYPATH=$$dist/src:$$tests $(BIN)/mypy --explicit-package-bases $$(ls -d $$dist/src $$dist/tests 2>/dev/null); \
 	done
 	$(BIN)/mypy services/bodies/src services/frostings/src services/toppings/src launcher/src libs/chassis/src libs/testing/src bench tests
 	@# The code against the runtime dependencies (a dev-only one imported there fails), then
