@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import override_settings
+from pyramid.router import Router
 
 from tests.inprocess import (
     FROSTINGS_URL,
@@ -24,7 +25,7 @@ from .settings import fuzz_seed
 REQUESTS = pytest.StashKey[FuzzLab]()
 
 
-def toppings_served(app: WsgiApp) -> WsgiApp:
+def toppings_served(app: Router) -> WsgiApp:
     """The toppings app as granian serves it: inside the chassis' deadline middleware."""
     from toppings.middleware import middleware_wrap
 
