@@ -4,10 +4,10 @@ its peers real apps in-process; and the figures of the run in pytest's summary."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import override_settings
-from pyramid.router import Router
 
 from tests.inprocess import (
     FROSTINGS_URL,
@@ -21,6 +21,10 @@ from tests.inprocess import (
 
 from .lab import FuzzLab
 from .settings import fuzz_seed
+
+if TYPE_CHECKING:
+    # Only named here: the toppings app (and Pyramid) load when a fuzz lab is built.
+    from pyramid.router import Router
 
 REQUESTS = pytest.StashKey[FuzzLab]()
 
