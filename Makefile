@@ -23,19 +23,21 @@ $(UV):
 	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check 'uv>=0.5,<1'
 
 # The whole workspace in one environment: the launcher runs every service from it.
-$(VENV)/.synced: $(UV) uv.lock pyproject.toml launcher/pyproject.toml $(SERVICES:%=services/%/pyproject.toml)
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml launcher/pyproject.toml $(SERVICES:%=services/%/pyproject.toml) \
+		libs/chassis/pyproject.toml libs/testing/pyproject.toml
 	$(UV) sync --all-packages --locked --python $(PYTHON) --quiet --compile-bytecode
 	@# Compiled once here, so that services start fast even where PYTHONDONTWRITEBYTECODE is set.
 	$(BIN)/python -m compileall -q services/*/src launcher/src
 	@touch $@
 
-# One environment per service holding only that service's declared dependencies:
-# its tests pass there, which proves it imports nothing of the others.
-.venvs/%/.synced: $(UV) uv.lock services/%/pyproject.toml
+# One environment per service holding only that service's declared dependencies and its
+# dev group (pytest, the cupcake_testing plugin, ...): its tests pass there, which proves
+# it imports nothing of the others.
+.venvs/%/.synced: $(UV) uv.lock services/%/pyproject.toml libs/testing/pyproject.toml
 	UV_PROJECT_ENVIRONMENT=.venvs/$* $(UV) sync --package cupcake-$* --locked --exact --python $(PYTHON) --quiet --compile-bytecode
 	@touch $@
 
-.venvs/chassis/.synced: $(UV) uv.lock libs/chassis/pyproject.toml
+.venvs/chassis/.synced: $(UV) uv.lock libs/chassis/pyproject.toml libs/testing/pyproject.toml
 	UV_PROJECT_ENVIRONMENT=.venvs/chassis $(UV) sync --package cupcake-chassis --locked --exact --python $(PYTHON) --quiet --compile-bytecode
 	@touch $@
 
@@ -47,10 +49,31 @@ up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops 
 test: lint test-docs test-chassis test-services unit-launcher unit-bench test-contract test-fuzz test-e2e test-failure test-hosts test-browser test-deploy ## every test suite
 	@echo "make test: all suites passed"
 
-lint: install ## ruff and mypy
+# Each distribution's own folder, for the checks run per distribution.
+DISTRIBUTIONS := $(SERVICES:%=services/%) libs/chassis libs/testing launcher
+DEPTRY := $(CURDIR)/$(BIN)/deptry --no-ansi
+# deptry leaves tests/ out unless told otherwise.
+DEPTRY_ALL := --exclude '(^|/)\.venv/'
+
+lint: install ## ruff, mypy (code and tests) and deptry (every import declared)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy services/bodies/src services/frostings/src services/toppings/src launcher/src libs/chassis/src bench
+	@# Code and tests together, one run per distribution: each test suite has modules of its
+	@# own (conftest, fakes, ...) whose names clash with the others'. A tests folder without
+	@# __init__.py is on pytest's path itself (`from fakes import ...`), one with it is a package.
+	@set -e; for dist in $(DISTRIBUTIONS); do \
+		tests=$$dist/tests; [ -f $$tests/__init__.py ] && tests=$$dist; \
+		echo "mypy $$dist"; \
+		MYPYPATH=$$dist/src:$$tests $(BIN)/mypy --explicit-package-bases $$(ls -d $$dist/src $$dist/tests 2>/dev/null); \
+	done
+	$(BIN)/mypy services/bodies/src services/frostings/src services/toppings/src launcher/src libs/chassis/src libs/testing/src bench tests
+	@# The code against the runtime dependencies (a dev-only one imported there fails), then
+	@# code and tests against both: an undeclared or only transitive import fails either way.
+	@set -e; for dist in $(DISTRIBUTIONS); do \
+		echo "deptry $$dist"; \
+		(cd $$dist && $(DEPTRY) src && $(DEPTRY) $$(ls -d src tests 2>/dev/null) $(DEPTRY_ALL) --ignore DEP002,DEP004); \
+	done
+	$(DEPTRY) bench tests $(DEPTRY_ALL) --ignore DEP002,DEP004
 
 format: install ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -6,6 +6,7 @@ import pytest
 
 from bench.lab_page import (
     CachedCopy,
+    Choices,
     allowed_cards,
     cached_copy,
     choices_after_refusal,
@@ -74,20 +75,20 @@ def test_retry_after_is_a_positive_number_of_seconds(
 
 
 def test_a_body_refusing_its_frosting_drops_the_frosting_and_the_topping() -> None:
-    chosen = {"body": "carrot-cake", "frosting": "neon-blue", "topping": "flag"}
+    chosen: Choices = {"body": "carrot-cake", "frosting": "neon-blue", "topping": "flag"}
     after = choices_after_refusal(chosen, rule="frosting-not-on-body")
     assert after == {"body": "carrot-cake", "frosting": None, "topping": None}
     assert chosen["frosting"] == "neon-blue"  # the choices given are left as they were
 
 
 def test_a_frosting_refusing_its_topping_drops_the_topping_only() -> None:
-    chosen = {"body": "vanilla", "frosting": "strawberry", "topping": "sprinkles"}
+    chosen: Choices = {"body": "vanilla", "frosting": "strawberry", "topping": "sprinkles"}
     after = choices_after_refusal(chosen, rule="topping-not-on-frosting")
     assert after == {"body": "vanilla", "frosting": "strawberry", "topping": None}
 
 
 def test_an_unknown_rule_drops_the_top_layer() -> None:
-    chosen = {"body": "vanilla", "frosting": "vanilla", "topping": None}
+    chosen: Choices = {"body": "vanilla", "frosting": "vanilla", "topping": None}
     after = choices_after_refusal(chosen, rule="some-new-rule")
     assert after == {"body": "vanilla", "frosting": None, "topping": None}
 

@@ -8,7 +8,7 @@ import httpx
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .conftest import TOPPINGS_URL
+from tests.inprocess import TOPPINGS_URL
 
 
 def test_frosting_toppings_carry_the_details_toppings_serves(frostings: FlaskClient) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.catalogue import BODIES, FROSTINGS, PAIRINGS, TOPPINGS, invariants_hold
 
@@ -63,7 +65,7 @@ def test_a_new_frosting_cannot_take_sprinkles(
 def test_neon_blue_can_never_go_on_carrot_cake(
     frostings: FlaskClient, admin: dict[str, str]
 ) -> None:
-    for write in (
+    writes: tuple[Callable[[], TestResponse], ...] = (
         lambda: frostings.patch(
             "/api/v1/frostings/neon-blue", json={"bodies": ["carrot-cake"]}, headers=admin
         ),
@@ -72,7 +74,8 @@ def test_neon_blue_can_never_go_on_carrot_cake(
             json={"name": "Neon Blue", "color": "#00e5ff", "bodies": ["vanilla", "carrot-cake"]},
             headers=admin,
         ),
-    ):
+    )
+    for write in writes:
         refused = write()
         assert refused.status_code == 422
         assert refused.get_json()["rule"] == "no-neon-blue-on-carrot-cake"

@@ -9,6 +9,7 @@ install and start commands outside a container.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tomllib
 from fnmatch import fnmatch
@@ -76,9 +77,15 @@ def test_each_image_is_a_uv_builder_then_a_slim_runtime_of_the_same_python(servi
 
 
 def _workspace_dependencies(service: str) -> set[str]:
+    """The workspace members among the service's runtime dependencies (not its dev group's)."""
     pyproject = tomllib.loads((REPO / "services" / service / "pyproject.toml").read_text())
     sources = pyproject["tool"]["uv"]["sources"]
-    return {name for name, source in sources.items() if source.get("workspace")}
+    members = {name for name, source in sources.items() if source.get("workspace")}
+    runtime = {
+        re.split(r"[\[<>=~!; ]", dependency)[0]
+        for dependency in pyproject["project"]["dependencies"]
+    }
+    return members & runtime
 
 
 @pytest.mark.parametrize("service", SERVICE_NAMES)

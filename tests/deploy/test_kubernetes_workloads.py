@@ -21,7 +21,8 @@ def server_container(manifests: list[Manifest], service: str) -> dict[str, Any]:
     """The container of the Deployment ``service``."""
     deployment = named(manifests, "Deployment", service)
     (container,) = deployment["spec"]["template"]["spec"]["containers"]
-    return container
+    found: dict[str, Any] = container
+    return found
 
 
 def config_value(manifests: list[Manifest], container: dict[str, Any], variable: str) -> str:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import httpx
 import pytest
@@ -19,6 +20,27 @@ from cupcake_lab.ports import free_port
 
 SERVICES = ("bodies", "frostings", "toppings")
 START_TIMEOUT = 90.0
+
+
+class ServiceStatus(TypedDict):
+    """A service's row of ``cupcake-lab status --json``."""
+
+    service: str
+    framework: str
+    url: str
+    pid: int | None  # None: not started by a lab
+    state: str
+    alive: bool
+    ready: bool
+    detail: str
+    rss_mb: float
+
+
+def started_pid(row: ServiceStatus) -> int:
+    """The process id of a service the lab started (a row without one fails the test)."""
+    pid = row["pid"]
+    assert pid is not None, f"{row['service']} has no process"
+    return pid
 
 
 @dataclass
@@ -38,7 +60,7 @@ class RunningLab:
             env=self.env, capture_output=True, text=True, timeout=timeout, check=False,
         )  # fmt: skip
 
-    def statuses(self) -> dict[str, dict[str, object]]:
+    def statuses(self) -> dict[str, ServiceStatus]:
         """Each service's row of ``cupcake-lab status --json``."""
         rows = json.loads(self.cli("status", "--json").stdout)["services"]
         return {row["service"]: row for row in rows}

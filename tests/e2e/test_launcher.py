@@ -15,12 +15,14 @@ import httpx
 import psutil
 import pytest
 
+from cupcake_lab.ports import free_port
+
 from .conftest import (
     SERVICES,
     RunningLab,
-    free_port,
     lab_env,
     start_lab,
+    started_pid,
     stop_lab,
     wait_until,
 )
@@ -167,7 +169,7 @@ def test_a_service_that_cannot_start_fails_up_with_its_last_log_lines(tmp_path: 
 
 def test_sigterm_stops_every_service_and_frees_the_ports(tmp_path: Path) -> None:
     running = start_lab(tmp_path)
-    pids = [row["pid"] for row in running.statuses().values()]
+    pids = [started_pid(row) for row in running.statuses().values()]
     assert stop_lab(running) == 0
     assert "stopped" in running.output.read_text()
     for pid in pids:
@@ -181,7 +183,7 @@ def test_sigterm_stops_every_service_and_frees_the_ports(tmp_path: Path) -> None
 
 def test_services_do_not_outlive_a_launcher_killed_with_sigkill(tmp_path: Path) -> None:
     running = start_lab(tmp_path)
-    pids = [int(row["pid"]) for row in running.statuses().values()]
+    pids = [started_pid(row) for row in running.statuses().values()]
     running.process.send_signal(signal.SIGKILL)
     running.process.wait(10)
     # SIGTERM from the kernel, then granian's graceful stop (workers killed after 5 s).

@@ -16,7 +16,7 @@ import httpx
 import psycopg
 import pytest
 
-from cupcake_chassis.testing.postgres import postgres_server_url, throwaway_database
+from cupcake_testing.postgres import postgres_server_url, throwaway_database
 
 from .conftest import SERVICES, RunningLab, start_lab, stop_lab
 

@@ -6,11 +6,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import httpx
 import pytest
 
 from tests.e2e.conftest import RunningLab, start_lab, stop_lab
+
+
+class ReachableLab(Protocol):
+    """A lab as the helpers here reach it, whoever started it (the launcher, or one service
+    per network namespace in tests/hosts)."""
+
+    urls: dict[str, str]
+
 
 FRONT_DOOR_DEADLINE = 1.0
 # What a "within the deadline" answer may take on top of it: the composition's own work
@@ -51,7 +60,7 @@ class Timed:
         return str(services[service]["status"])
 
 
-def compose(lab: RunningLab, path: str = COMPOSE) -> Timed:
+def compose(lab: ReachableLab, path: str = COMPOSE) -> Timed:
     """Ask the assembler for a composition and time the whole answer."""
     # The client is built before the clock starts: on a busy machine building one (its TLS
     # context) alone can take a few hundred milliseconds, more than the slack.
@@ -85,7 +94,7 @@ def stalled(lab: RunningLab, service: str) -> Iterator[None]:
 
 
 def compose_until(
-    lab: RunningLab, done: Callable[[list[Timed]], bool], *, timeout: float, what: str
+    lab: ReachableLab, done: Callable[[list[Timed]], bool], *, timeout: float, what: str
 ) -> list[Timed]:
     """Compose until ``done`` holds for the compositions so far; every one of them must be a
     good one (200, within the front door's deadline). The wait is bounded by ``timeout``

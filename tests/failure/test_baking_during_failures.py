@@ -8,16 +8,18 @@ import httpx
 
 from tests.e2e.conftest import RunningLab, wait_until
 
+from .conftest import ReachableLab
+
 CUPCAKE = {"body": "vanilla", "frosting": "strawberry", "topping": "cherry", "name": "Retry me"}
 
 
-def gallery_total(lab: RunningLab) -> int:
+def gallery_total(lab: ReachableLab) -> int:
     """How many cupcakes the gallery holds."""
     answer = httpx.get(f"{lab.urls['bodies']}/api/v1/cupcakes", timeout=5)
     return int(answer.json()["total"])
 
 
-def bake(lab: RunningLab, payload: dict[str, str], key: str) -> httpx.Response:
+def bake(lab: ReachableLab, payload: dict[str, str], key: str) -> httpx.Response:
     """POST a cupcake with an Idempotency-Key."""
     return httpx.post(
         f"{lab.urls['bodies']}/api/v1/cupcakes",

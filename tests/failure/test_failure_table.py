@@ -19,6 +19,7 @@ from .conftest import (
     FRONT_DOOR_DEADLINE,
     SLACK,
     WITHIN_DEADLINE,
+    ReachableLab,
     Timed,
     chaos,
     compose,
@@ -32,7 +33,7 @@ DOWN = ("degraded", "unavailable")
 FAILURES_MET = 3
 
 
-def all_ok(lab: RunningLab) -> bool:
+def all_ok(lab: ReachableLab) -> bool:
     """Whether a composition finds every service fully ok."""
     timed = compose(lab)
     return timed.response.status_code == 200 and all(
@@ -53,7 +54,9 @@ def healthy_lab(lab: RunningLab) -> Iterator[None]:
         chaos(lab, name)
 
 
-def noticed_down(lab: RunningLab, service: str, *, statuses: tuple[str, ...] = DOWN) -> list[Timed]:
+def noticed_down(
+    lab: ReachableLab, service: str, *, statuses: tuple[str, ...] = DOWN
+) -> list[Timed]:
     """Compose until ``service``'s status is one of ``statuses`` (by default: no longer
     ``ok``; a fresh cached answer may hide a dead service for up to its max-age); every
     composition on the way must be a good one."""
@@ -176,7 +179,9 @@ def test_a_service_slower_than_the_deadline_is_given_up_on_in_time(lab: RunningL
 
 def test_the_deadline_shrinks_along_the_chain(lab: RunningLab) -> None:
     timed = compose(lab)
-    sent = {call["service"]: call["budget_ms"] for call in timed.body["calls"]}  # type: ignore[union-attr]
+    calls = timed.body["calls"]
+    assert isinstance(calls, list)
+    sent = {call["service"]: call["budget_ms"] for call in calls}
     assert 0 < sent["frostings"] < FRONT_DOOR_DEADLINE * 1000
     # frostings, asked with 400 ms left, gives its own call to a slow toppings less than
     # that, not its full one-second timeout.

@@ -10,6 +10,9 @@ import schemathesis
 
 from tests.inprocess import TOKEN
 
+# A case of any operation: the checks run on every operation of every service.
+Case = schemathesis.Case[Any]
+
 PROBLEM_JSON = "application/problem+json"
 ADMIN_AUTHORIZATION = f"Bearer {TOKEN}"
 
@@ -22,7 +25,9 @@ def header(response: schemathesis.Response, name: str) -> str:
 
 @schemathesis.check
 def problem_json_for_errors(
-    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
+    ctx: schemathesis.CheckContext,
+    response: schemathesis.Response,
+    case: Case,
 ) -> bool | None:
     """Every error answer is RFC 9457 problem+json whose ``status`` is the answer's status."""
     if response.status_code < 400:
@@ -42,7 +47,7 @@ def problem_json_for_errors(
     return True
 
 
-def is_token_protected(case: schemathesis.Case) -> bool:
+def is_token_protected(case: Case) -> bool:
     """Whether the document says the operation of ``case`` needs the admin token."""
     definition: dict[str, Any] = case.operation.definition.raw
     return bool(definition.get("security"))
@@ -50,7 +55,9 @@ def is_token_protected(case: schemathesis.Case) -> bool:
 
 @schemathesis.check
 def writes_need_the_admin_token(
-    ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
+    ctx: schemathesis.CheckContext,
+    response: schemathesis.Response,
+    case: Case,
 ) -> bool | None:
     """A token-protected operation called without the admin token is refused: 401 or 403."""
     if not is_token_protected(case) or case.method.upper() != case.operation.method.upper():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import override_settings
@@ -22,10 +23,14 @@ from tests.inprocess import (
 from .lab import FuzzLab
 from .settings import fuzz_seed
 
+if TYPE_CHECKING:
+    # Only named here: the toppings app (and Pyramid) load when a fuzz lab is built.
+    from pyramid.router import Router
+
 REQUESTS = pytest.StashKey[FuzzLab]()
 
 
-def toppings_served(app: WsgiApp) -> WsgiApp:
+def toppings_served(app: Router) -> WsgiApp:
     """The toppings app as granian serves it: inside the chassis' deadline middleware."""
     from toppings.middleware import middleware_wrap
 

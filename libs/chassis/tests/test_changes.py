@@ -21,7 +21,7 @@ from cupcake_chassis.changes import (
     change_signal_for,
     postgres_connect,
 )
-from cupcake_chassis.testing.postgres import postgres_server_url
+from cupcake_testing.postgres import postgres_server_url
 
 
 def test_a_process_signal_changes_its_token_on_each_write() -> None:

@@ -46,9 +46,9 @@ def test_the_heads_are_the_revisions_nobody_revises(tmp_path: Path) -> None:
     script(tmp_path, "0001_a", "a", "None")
     script(tmp_path, "0002_b", "b", '"a"')
     script(tmp_path, "0003_c", "c", '"a"')
-    assert alembic_heads(tmp_path) == {"b", "c"}
+    assert alembic_heads(tmp_path) == frozenset({"b", "c"})
     script(tmp_path, "0004_merge", "m", '("b", "c")')
-    assert alembic_heads(tmp_path) == {"m"}
+    assert alembic_heads(tmp_path) == frozenset({"m"})
 
 
 def test_scripts_not_written_as_literals_cannot_be_told(tmp_path: Path) -> None:

@@ -1,16 +1,11 @@
 """Fixtures of the integration tests: the real app on a real, migrated database per test.
 
-Each test runs twice, on SQLite and on PostgreSQL (``backend``). On SQLite it gets its own
-file in ``tmp_path``, copied from one file that the real migrations built once for the
-session. On PostgreSQL (the server of CUPCAKE_TEST_POSTGRES_URL; skipped without it, a
-failure in CI) the session migrates a database of its own once and puts its rows back as
-migrated before each test; the session drops its databases when it ends.
+The databases, on SQLite and on PostgreSQL, come from the cupcake_testing plugin
+(``backend``, ``database_url``, ...); here Django is pointed at them.
 """
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +16,8 @@ from pytest_django import DjangoDbBlocker
 
 from bodies.catalogue.kept import catalogue_changes, catalogue_kept_clear
 from bodies.config.database import database_config
-from cupcake_chassis.testing.changes import change_signal_ready
-from cupcake_chassis.testing.postgres import (
-    PristineCopy,
-    postgres_server_url,
-    schema_empty,
-    throwaway_database,
-    unique_name,
-    url_with_database,
-)
+from cupcake_testing.changes import change_signal_ready
+from cupcake_testing.plugin import ServiceDatabase
 from integration.helpers import catalogue_rows
 
 
@@ -61,66 +49,15 @@ def database_url_in_use(url: str, blocker: DjangoDbBlocker) -> Iterator[None]:
         yield
 
 
-def migrate() -> None:
-    """Apply every migration to the default database."""
-    call_command("migrate", interactive=False, verbosity=0)
-
-
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest) -> str:
-    """The database the integration tests run on: each one runs on both."""
-    return str(request.param)
-
-
 @pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The PostgreSQL server of the session (CUPCAKE_TEST_POSTGRES_URL), else a skip."""
-    return postgres_server_url()
+def service_database(django_db_blocker: DjangoDbBlocker) -> ServiceDatabase:
+    """Bodies, migrated by Django's ``migrate`` command."""
 
-
-@pytest.fixture(scope="session")
-def migrated_template(
-    tmp_path_factory: pytest.TempPathFactory, django_db_blocker: DjangoDbBlocker
-) -> Path:
-    """A SQLite file migrated once, by the real migrations, for every test to copy."""
-    path = tmp_path_factory.mktemp("template") / "bodies.sqlite3"
-    with database_url_in_use(f"sqlite:///{path}", django_db_blocker):
-        migrate()
-    return path
-
-
-@pytest.fixture(scope="session")
-def migrated_postgres(
-    postgres_server: str, django_db_blocker: DjangoDbBlocker
-) -> Iterator[PristineCopy]:
-    """A PostgreSQL database of the session, migrated once, its rows kept to be put back."""
-    with throwaway_database(postgres_server, prefix="cupcake_bodies_test") as url:
+    def migrate(url: str) -> None:
         with database_url_in_use(url, django_db_blocker):
-            migrate()
-        migrated = PristineCopy.keep(url)
-        try:
-            yield migrated
-        finally:
-            migrated.close()
+            call_command("migrate", interactive=False, verbosity=0)
 
-
-@pytest.fixture(scope="session")
-def empty_postgres(postgres_server: str) -> Iterator[str]:
-    """A second PostgreSQL database of the session, for the tests of an unmigrated one."""
-    with throwaway_database(postgres_server, prefix="cupcake_bodies_empty") as url:
-        yield url
-
-
-@pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of this test's migrated and seeded database, as the migrations left it."""
-    if backend == "sqlite":
-        path = tmp_path / "bodies.sqlite3"
-        shutil.copyfile(request.getfixturevalue("migrated_template"), path)
-        return f"sqlite:///{path}"
-    migrated: PristineCopy = request.getfixturevalue("migrated_postgres")
-    migrated.restore()
-    return migrated.url
+    return ServiceDatabase(name="bodies", migrate=migrate)
 
 
 @pytest.fixture
@@ -140,36 +77,19 @@ def kept_cleared() -> None:
 
 @pytest.fixture
 def unmigrated_database(
-    backend: str,
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    django_db_blocker: DjangoDbBlocker,
+    unmigrated_database_url: str, django_db_blocker: DjangoDbBlocker
 ) -> Iterator[str]:
     """A database no migration has touched, in use for the whole test; yields its URL."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-    else:
-        url = request.getfixturevalue("empty_postgres")
-        schema_empty(url)
-    with database_url_in_use(url, django_db_blocker):
-        yield url
+    with database_url_in_use(unmigrated_database_url, django_db_blocker):
+        yield unmigrated_database_url
 
 
 @pytest.fixture
 def unreachable_database(
-    backend: str,
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-    django_db_blocker: DjangoDbBlocker,
+    unreachable_database_url: str, django_db_blocker: DjangoDbBlocker
 ) -> Iterator[None]:
-    """A database that cannot be opened: a SQLite file in a folder that does not exist, or a
-    PostgreSQL database that the server does not have."""
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'no' / 'x.db'}"
-    else:
-        server = request.getfixturevalue("postgres_server")
-        url = url_with_database(server, unique_name("cupcake_bodies_missing"))
-    with database_url_in_use(url, django_db_blocker):
+    """A database that cannot be opened, in use for the whole test."""
+    with database_url_in_use(unreachable_database_url, django_db_blocker):
         yield
 
 
@@ -183,3 +103,4 @@ def client(database: None) -> Client:
 def seeded_rows(database: None) -> list[tuple[str, str, str, str]]:
     """The catalogue as the migrations seeded it, to compare with after a refused write."""
     return catalogue_rows()
+

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 
 from bodies.assembler.models import Cupcake, IdempotencyRecord
 from bodies.catalogue.models import Body
@@ -21,11 +22,18 @@ def catalogue_rows() -> list[tuple[str, str, str, str]]:
     return list(Body.objects.order_by("slug").values_list("slug", "name", "description", "color"))
 
 
-def problem_of(response: HttpResponse, status: int) -> dict[str, Any]:
-    """Check that ``response`` is a problem with ``status``; return its document."""
+def as_response(answer: HttpResponseBase) -> HttpResponse:
+    """The test client's answer as the whole (not streamed) response it is."""
+    assert isinstance(answer, HttpResponse), type(answer)
+    return answer
+
+
+def problem_of(answer: HttpResponseBase, status: int) -> dict[str, Any]:
+    """Check that ``answer`` is a problem with ``status``; return its document."""
+    response = as_response(answer)
     assert response.status_code == status, response.content[:500]
     assert response["Content-Type"] == "application/problem+json"
-    problem: dict[str, Any] = response.json()
+    problem: dict[str, Any] = json.loads(response.content)
     assert problem["status"] == status
     assert {"type", "title", "status", "detail"} <= set(problem)
     assert "Traceback" not in response.content.decode()

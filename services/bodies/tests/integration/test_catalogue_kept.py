@@ -85,8 +85,8 @@ def test_a_body_created_by_another_process_shows_at_once(
     assert shows(lambda: "lemon" in slugs(client), backend=backend)
     composed = client.get("/api/v1/cupcake").json()
     assert "lemon" in [body["slug"] for body in composed["choices"]["bodies"]]
-    stale_tag = {"HTTP_IF_NONE_MATCH": before["ETag"]}
-    assert client.get("/api/v1/bodies", **stale_tag).status_code == 200
+    stale_tag = {"If-None-Match": before["ETag"]}
+    assert client.get("/api/v1/bodies", headers=stale_tag).status_code == 200
 
 
 def test_a_body_deleted_by_another_process_goes_at_once(

@@ -1,6 +1,7 @@
 """Contract: the OpenAPI document is valid, and every answer of the service matches it."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from openapi_spec_validator import validate
 from pytest_django import Settings
 
 from fakes import FakePeers
+from integration.helpers import as_response
 
 pytestmark = pytest.mark.integration
 
@@ -111,7 +113,10 @@ def openapi_document() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def openapi(openapi_document: dict[str, Any]) -> OpenAPI:
     """openapi-core's validator for the document, reading problems as JSON and SVG as text."""
-    deserializers = {"application/problem+json": json.loads, "image/svg+xml": bytes.decode}
+    deserializers: dict[str, Callable[[bytes], Any]] = {
+        "application/problem+json": json.loads,
+        "image/svg+xml": bytes.decode,
+    }
     return OpenAPI.from_dict(
         openapi_document, config=Config(extra_media_type_deserializers=deserializers)
     )
@@ -219,7 +224,7 @@ def test_every_answer_matches_the_document(
     response = perform(client, call, admin_token, settings)
 
     assert response.status_code == call.status, response.content[:300]
-    openapi.validate_response(answered(call), DjangoOpenAPIResponse(response))
+    openapi.validate_response(answered(call), DjangoOpenAPIResponse(as_response(response)))
     if call.status < 300:
         openapi.validate_request(DjangoOpenAPIRequest(response.wsgi_request))
 
@@ -240,7 +245,7 @@ def test_every_chaos_drawer_answer_matches_the_document(
     response = perform(client, call, admin_token, settings)
 
     assert response.status_code == call.status, response.content[:300]
-    openapi.validate_response(answered(call), DjangoOpenAPIResponse(response))
+    openapi.validate_response(answered(call), DjangoOpenAPIResponse(as_response(response)))
     if call.status < 300:
         openapi.validate_request(DjangoOpenAPIRequest(response.wsgi_request))
 
@@ -255,7 +260,7 @@ def test_a_chaos_drawer_503_matches_the_document(
     response = perform(client, call, admin_token, settings)
 
     assert response.status_code == 503
-    openapi.validate_response(answered(call), DjangoOpenAPIResponse(response))
+    openapi.validate_response(answered(call), DjangoOpenAPIResponse(as_response(response)))
 
 
 @pytest.mark.parametrize(
@@ -270,7 +275,7 @@ def test_not_modified_answers_match_the_document(
 
     assert response.status_code == 304
     openapi.validate_response(
-        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(as_response(response))
     )
 
 
@@ -279,7 +284,7 @@ def test_readyz_503_matches_the_document(openapi: OpenAPI, unmigrated_database: 
 
     assert response.status_code == 503
     openapi.validate_response(
-        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(as_response(response))
     )
 
 
@@ -306,7 +311,7 @@ def test_composition_with_a_peer_down_matches_the_document(
 
     assert response.json()["services"]["toppings"]["status"] == "unavailable"
     openapi.validate_response(
-        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+        DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(as_response(response))
     )
 
 
@@ -320,7 +325,7 @@ def test_a_bake_while_a_rule_owner_is_down_matches_the_document(
     assert response.status_code == 503
     openapi.validate_response(
         MockRequest("http://testserver", "post", "/api/v1/cupcakes"),
-        DjangoOpenAPIResponse(response),
+        DjangoOpenAPIResponse(as_response(response)),
     )
 
 
@@ -348,5 +353,6 @@ def test_a_cupcake_its_replay_and_its_304_match_the_document(
     ]
     for response in (baked, replayed, read, not_modified):
         openapi.validate_response(
-            DjangoOpenAPIRequest(response.wsgi_request), DjangoOpenAPIResponse(response)
+            DjangoOpenAPIRequest(response.wsgi_request),
+            DjangoOpenAPIResponse(as_response(response)),
         )

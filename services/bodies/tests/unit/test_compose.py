@@ -2,6 +2,7 @@
 
 import threading
 
+import httpx
 import pytest
 
 from bodies.assembler.upstream import Upstreams
@@ -63,7 +64,11 @@ def test_without_a_frosting_its_toppings_are_not_asked_for(
 def test_the_peer_calls_run_at_the_same_time(upstreams: Upstreams, peers: FakePeers) -> None:
     # Each call waits for the other two: run one after another, they would never meet.
     meeting = threading.Barrier(3, timeout=5)
-    peers.before = lambda request: meeting.wait() and None
+
+    def meet(request: httpx.Request) -> None:
+        meeting.wait()
+
+    peers.before = meet
 
     composition = compose(upstreams, **FULL)
 

@@ -24,6 +24,7 @@ def test_a_content_length_that_is_no_number_is_a_400_problem(
 
     response = ContentLengthMiddleware(body_length_view)(request)
 
+    assert isinstance(response, HttpResponse)
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert "Content-Length" in json.loads(response.content)["detail"]

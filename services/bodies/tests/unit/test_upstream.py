@@ -141,7 +141,12 @@ def test_a_time_out_under_a_nearer_deadline_says_the_deadline(clock: ManualClock
 
 def test_no_call_is_made_once_the_requests_deadline_has_run_out(clock: ManualClock) -> None:
     asked: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda request: asked.append(request) or httpx.Response(200))
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request)
+        return httpx.Response(200)
+
+    transport = httpx.MockTransport(answer)
 
     fetched = under_deadline(
         0.02,

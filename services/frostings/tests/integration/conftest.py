@@ -1,17 +1,12 @@
 """The real app on a real database per test, built by the real migrations.
 
-Each test runs twice, on SQLite and on PostgreSQL (``backend``). On SQLite its database is
-a fresh file in ``tmp_path``, a copy of one migrated once per session by the real
-migrations. On PostgreSQL (the server of CUPCAKE_TEST_POSTGRES_URL; skipped without it, a
-failure in CI) the session migrates a database of its own once and puts its rows back as
-migrated before each test; the session drops its databases when it ends.
+The databases, on SQLite and on PostgreSQL, come from the cupcake_testing plugin
+(``backend``, ``database_url``, ...); here the app is built on them.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,15 +15,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
-from cupcake_chassis.testing.changes import change_signal_ready
-from cupcake_chassis.testing.postgres import (
-    PristineCopy,
-    postgres_server_url,
-    schema_empty,
-    throwaway_database,
-    unique_name,
-    url_with_database,
-)
+from cupcake_testing.changes import change_signal_ready
+from cupcake_testing.plugin import ServiceDatabase
+
 from cupcake_chassis.wiring import Wiring
 from frostings import create_app
 from frostings.catalogue_cache import SIGNAL_KEY
@@ -47,85 +36,15 @@ def database_migrate(url: str) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest) -> str:
-    """The database the integration tests run on: each one runs on both."""
-    return str(request.param)
-
-
 @pytest.fixture(scope="session")
-def postgres_server() -> str:
-    """The PostgreSQL server of the session (CUPCAKE_TEST_POSTGRES_URL), else a skip."""
-    return postgres_server_url()
-
-
-@pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite file brought to head once by the real migrations, copied by each test."""
-    path = tmp_path_factory.mktemp("template") / "frostings.sqlite3"
-    database_migrate(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-def migrated_postgres(postgres_server: str) -> Iterator[PristineCopy]:
-    """A PostgreSQL database of the session, migrated once, its rows kept to be put back."""
-    with throwaway_database(postgres_server, prefix="cupcake_frostings_test") as url:
-        database_migrate(url)
-        migrated = PristineCopy.keep(url)
-        try:
-            yield migrated
-        finally:
-            migrated.close()
-
-
-@pytest.fixture(scope="session")
-def empty_postgres(postgres_server: str) -> Iterator[str]:
-    """A second PostgreSQL database of the session, for the tests of an unmigrated one."""
-    with throwaway_database(postgres_server, prefix="cupcake_frostings_empty") as url:
-        yield url
-
-
-@pytest.fixture
-def database_path(tmp_path: Path) -> Path:
-    """Where this test's SQLite database file lives."""
-    return tmp_path / "frostings.sqlite3"
-
-
-@pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, database_path: Path) -> str:
-    """This test's database, not migrated: a new SQLite file, or an emptied PostgreSQL one."""
-    if backend == "sqlite":
-        return f"sqlite:///{database_path}"
-    url: str = request.getfixturevalue("empty_postgres")
-    schema_empty(url)
-    return url
-
-
-@pytest.fixture
-def migrated_database_url(backend: str, request: pytest.FixtureRequest, database_path: Path) -> str:
-    """This test's database as the migrations left it (for SQLite, the file of database_url)."""
-    if backend == "sqlite":
-        shutil.copyfile(request.getfixturevalue("migrated_template"), database_path)
-        return f"sqlite:///{database_path}"
-    migrated: PristineCopy = request.getfixturevalue("migrated_postgres")
-    migrated.restore(migrate=database_migrate)
-    return migrated.url
-
-
-@pytest.fixture
-def unreachable_database_url(backend: str, request: pytest.FixtureRequest) -> str:
-    """A database that cannot be opened: a SQLite file in a folder that does not exist, or a
-    PostgreSQL database that the server does not have."""
-    if backend == "sqlite":
-        return "sqlite:////nonexistent-dir/frostings.sqlite3"
-    server: str = request.getfixturevalue("postgres_server")
-    return url_with_database(server, unique_name("cupcake_frostings_missing"))
+def service_database() -> ServiceDatabase:
+    """Frostings, migrated by Flask-Migrate (Alembic)."""
+    return ServiceDatabase(name="frostings", migrate=database_migrate)
 
 
 @pytest.fixture
 def make_app(
-    database_url: str, peers_fake: Any, wiring: Wiring
+    unmigrated_database_url: str, peers_fake: Any, wiring: Wiring
 ) -> Iterator[Callable[..., APIFlask]]:
     """Build the app on the test database (not migrated), with config overrides, its peers
     the fakes, on the test's clock."""
@@ -134,7 +53,7 @@ def make_app(
     def make(**overrides: Any) -> APIFlask:
         config = {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_DATABASE_URI": unmigrated_database_url,
             "CUPCAKE_ADMIN_TOKEN": ADMIN_TOKEN,
             "PUBLIC_URL": PUBLIC_URL,
             "BODIES_URL": peers_fake.bodies_url,
@@ -158,7 +77,7 @@ def migrated_app(
     """Build the app, with config overrides, on a freshly migrated database (call it once)."""
 
     def build(**overrides: Any) -> APIFlask:
-        url = request.getfixturevalue("migrated_database_url")
+        url = request.getfixturevalue("database_url")
         return make_app(**{"SQLALCHEMY_DATABASE_URI": url, **overrides})
 
     return build

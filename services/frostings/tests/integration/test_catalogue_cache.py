@@ -15,7 +15,7 @@ from apiflask import APIFlask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
-from cupcake_chassis.testing.changes import NoToken
+from cupcake_testing.changes import NoToken
 from frostings.catalogue_cache import SIGNAL_KEY
 from frostings.extensions import db
 

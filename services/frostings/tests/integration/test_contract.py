@@ -159,7 +159,10 @@ def spec() -> dict[str, Any]:
 def openapi(spec: dict[str, Any]) -> OpenAPI:
     """The served document, loaded by openapi-core to validate real traffic."""
     # openapi-core only knows a few media types; these two are JSON and text.
-    deserializers = {"application/problem+json": json.loads, "image/svg+xml": bytes.decode}
+    deserializers: dict[str, Callable[[bytes], Any]] = {
+        "application/problem+json": json.loads,
+        "image/svg+xml": bytes.decode,
+    }
     return OpenAPI.from_dict(spec, config=Config(extra_media_type_deserializers=deserializers))
 
 

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import event
 from webtest import TestApp
 
-from cupcake_chassis.testing.changes import NoToken, change_signal_ready
+from cupcake_testing.changes import NoToken, change_signal_ready
 
 GUM = {"slug": "gum-drop", "name": "Gum Drop", "color": "#22c55e"}
 

@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from webtest import TestApp
 
-from toppings.caching import CATALOGUE_CACHE_CONTROL, etag_for
+from cupcake_chassis.conditional import etag_for
+from toppings.caching import CATALOGUE_CACHE_CONTROL
 
 from .conftest import PUBLIC
 from .problem_checks import assert_problem

@@ -49,7 +49,8 @@ def test_a_url_that_is_not_utf8_is_400(testapp: TestApp, path: str) -> None:
 
 def test_an_unreadable_content_length_is_400(testapp: TestApp) -> None:
     # Straight to the app: WebTest's own checks refuse to send such a request.
-    request = Request.blank("/api/v1/toppings", environ={"CONTENT_LENGTH": "lots"})
+    request = Request.blank("/api/v1/toppings")
+    request.environ["CONTENT_LENGTH"] = "lots"
     response = request.get_response(testapp.app)
     assert response.status_int == 400
     assert response.content_type == "application/problem+json"

@@ -27,7 +27,7 @@ def unmarshaller() -> V31RequestUnmarshaller:
 
 def problem_for(unmarshaller: V31RequestUnmarshaller, request: MockRequest) -> dict[str, Any]:
     """Validate ``request`` and return the problem answer as status plus body."""
-    errors = unmarshaller.unmarshal(request).errors
+    errors = list(unmarshaller.unmarshal(request).errors)
     assert errors, "the request was expected to be refused"
     response = request_errors_response(errors)
     return {"status": response.status_code, **json.loads(response.body)}

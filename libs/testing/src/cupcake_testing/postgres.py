@@ -5,9 +5,8 @@ failed tests or not. A migrated database is put back as migrated before each tes
 copying its rows back from a ``pristine`` schema: far faster than migrating again, and the
 data is committed, so other threads and processes of a test see it as the app does.
 
-The three services' test suites and the lab's end-to-end tests share it here, in the
-chassis every service depends on: no service's tests import another's. It needs pytest and
-psycopg 3, which every service's test environment has.
+The three services' test suites (through this package's pytest plugin), the chassis' and
+the lab's end-to-end tests share it here: no service's tests import another's.
 """
 
 from __future__ import annotations
