@@ -18,11 +18,11 @@ from bench.lab_page import (
 )
 
 PAGE = """<!doctype html><html><head>
-<link rel="icon" href="/static/assembler/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/static/assembler/lab.css">
-<link rel="modulepreload" href="/static/assembler/dom.js">
+<link rel="icon" href="/static/lab/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/static/lab/lab.css">
+<link rel="modulepreload" href="/static/lab/dom.js">
 <link rel="canonical" href="https://example.org/">
-<script type="module" src="/static/assembler/lab.js"></script>
+<script type="module" src="/static/lab/lab.js"></script>
 <script id="lab-config" type="application/json">
 {"composeUrl": "/api/v1/cupcake", "pollMs": 2000}</script>
 </head><body><img src="/not-an-asset-of-the-head.svg"></body></html>"""
@@ -31,10 +31,10 @@ PAGE = """<!doctype html><html><head>
 def test_the_page_gives_its_assets_in_order_and_its_config() -> None:
     page = page_read(PAGE)
     assert page.assets == [
-        "/static/assembler/favicon.svg",
-        "/static/assembler/lab.css",
-        "/static/assembler/dom.js",
-        "/static/assembler/lab.js",
+        "/static/lab/favicon.svg",
+        "/static/lab/lab.css",
+        "/static/lab/dom.js",
+        "/static/lab/lab.js",
     ]
     assert page.config == {"composeUrl": "/api/v1/cupcake", "pollMs": 2000}
 

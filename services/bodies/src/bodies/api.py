@@ -6,12 +6,12 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
 from bodies.assembler.api import router as assembler_router
-from bodies.assembler.chaos_api import router as lab_chaos_router
 from bodies.catalogue.api import router as catalogue_router
 from bodies.core.api_errors import api_errors_install
 from bodies.core.json_body import JsonObjectParser
 from bodies.core.probes import router as probes_router
 from bodies.core.problem_schemas import problem_media_types_apply
+from bodies.lab.chaos_api import router as lab_chaos_router
 
 
 class BodiesAPI(NinjaAPI):

@@ -103,4 +103,3 @@ def client(database: None) -> Client:
 def seeded_rows(database: None) -> list[tuple[str, str, str, str]]:
     """The catalogue as the migrations seeded it, to compare with after a refused write."""
     return catalogue_rows()
-

@@ -13,7 +13,7 @@ from integration.helpers import problem_of
 
 pytestmark = pytest.mark.integration
 
-ENTRY_MODULE = "/static/assembler/lab.js"
+ENTRY_MODULE = "/static/lab/lab.js"
 IMPORT = re.compile(r"""^\s*(?:import|export)\b[^;]*?\bfrom\s+["'](\./[\w-]+\.js)["']""", re.M)
 CSS_URL = re.compile(r"""url\(["']?(?!data:)([\w./-]+)["']?\)""")
 

@@ -204,7 +204,7 @@ def test_bodies_down_by_chaos_still_serves_the_page_and_its_chaos_drawer(
     assert lab.get("/api/v1/bodies").status_code == 503
     assert lab.get("/api/v1/cupcake").status_code == 503
     assert lab.get("/").status_code == 200
-    assert lab.get("/static/assembler/lab.css").status_code == 200
+    assert lab.get("/static/lab/lab.css").status_code == 200
     assert lab.get("/api/v1/lab/chaos").json()["services"]["bodies"]["down"] is True
     undone = lab.put("/api/v1/lab/chaos/bodies", json={})
     assert undone.json() == {"latency_ms": 0, "error_rate": 0.0, "down": False}

@@ -15,10 +15,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
+from cupcake_chassis.wiring import Wiring
 from cupcake_testing.changes import change_signal_ready
 from cupcake_testing.plugin import ServiceDatabase
-
-from cupcake_chassis.wiring import Wiring
 from frostings import create_app
 from frostings.catalogue_cache import SIGNAL_KEY
 from frostings.extensions import MIGRATIONS_DIR, db

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "ninja",
     "bodies.catalogue",
     "bodies.assembler",
+    "bodies.lab",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import path
 
 from bodies.api import api_create
-from bodies.assembler.page import lab_page
+from bodies.lab.page import lab_page
 
 # Django-level errors (unknown paths, bad requests, crashes) answer problem+json too.
 handler400 = "bodies.core.error_views.bad_request"

@@ -101,7 +101,7 @@ def chaos_controls() -> ChaosControls:
 
 # Every module the entry module imports, announced early so the browser fetches them in parallel.
 PAGE_MODULES = [
-    f"assembler/{name}.js"
+    f"lab/{name}.js"
     for name in (
         "dom",
         "choices",
@@ -141,7 +141,7 @@ def lab_page(request: HttpRequest) -> HttpResponse:
     chaos = chaos_controls()
     response = render(
         request,
-        "assembler/lab.html",
+        "lab/lab.html",
         {
             "panels": lab_panels(),
             "lab_config": lab_config(chaos),

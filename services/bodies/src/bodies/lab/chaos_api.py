@@ -9,16 +9,16 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
-from bodies.assembler.lab_chaos import (
+from bodies.core.json_body import json_object_from_request
+from bodies.core.problem_schemas import Problem, ValidationProblem
+from bodies.core.problems import InvalidInput
+from bodies.lab.chaos import (
     chaos_enabled_check,
     lab_chaos_read,
     service_chaos_set,
     service_check,
     settings_field,
 )
-from bodies.core.json_body import json_object_from_request
-from bodies.core.problem_schemas import Problem, ValidationProblem
-from bodies.core.problems import InvalidInput
 from cupcake_chassis.chaos import MAX_LATENCY_MS, ChaosSettings
 from cupcake_chassis.problems import FieldError
 
