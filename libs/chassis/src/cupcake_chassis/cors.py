@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from cupcake_chassis.deadline import WsgiApp
 from cupcake_chassis.problems import StartResponse, problem_response
@@ -34,28 +33,6 @@ EXPOSED_HEADERS = (
     "WWW-Authenticate",
 )
 PREFLIGHT_MAX_AGE = 600
-
-
-def origins_parse(raw: str) -> tuple[str, ...]:
-    """Return the origins of a comma-separated list (``scheme://host[:port]`` each).
-
-    Raise ValueError for ``*`` or anything that is not a bare http(s) origin, so a
-    mistyped setting stops the service at start-up instead of opening it.
-    """
-    origins = []
-    for item in (part.strip() for part in raw.split(",")):
-        if not item:
-            continue
-        if item == "*":
-            raise ValueError("CORS_ALLOWED_ORIGINS lists origins; '*' is not allowed")
-        parts = urlsplit(item)
-        bare = f"{parts.scheme}://{parts.netloc}"
-        if parts.scheme not in ("http", "https") or not parts.hostname or item != bare:
-            raise ValueError(
-                f"CORS_ALLOWED_ORIGINS: {item!r} is not an origin like https://app.example:8443"
-            )
-        origins.append(item.lower())
-    return tuple(origins)
 
 
 def _vary_added(headers: list[tuple[str, str]], names: str) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from bodies.config.database import SQLITE_OPTIONS, database_config
-from bodies.config.env import seconds_from_env
+from bodies.config.env import environment
 from bodies.config.secret_key import SECRET_KEY_FILE_NAME, secret_key_load
 
 pytestmark = pytest.mark.unit
@@ -58,7 +58,7 @@ def test_seconds_are_read_from_the_environment_with_a_default(
     else:
         monkeypatch.setenv("UPSTREAM_TIMEOUT", raw)
 
-    assert seconds_from_env("UPSTREAM_TIMEOUT", default=1.0) == seconds
+    assert environment().seconds("UPSTREAM_TIMEOUT", default=1.0) == seconds
 
 
 @pytest.mark.parametrize("raw", ["soon", "0", "-1", "nan", "inf"])
@@ -68,4 +68,4 @@ def test_seconds_that_are_not_a_positive_number_stop_the_service(
     monkeypatch.setenv("UPSTREAM_TIMEOUT", raw)
 
     with pytest.raises(ImproperlyConfigured, match="UPSTREAM_TIMEOUT"):
-        seconds_from_env("UPSTREAM_TIMEOUT", default=1.0)
+        environment().seconds("UPSTREAM_TIMEOUT", default=1.0)

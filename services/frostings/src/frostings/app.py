@@ -18,7 +18,7 @@ from cupcake_chassis.wiring import Wiring
 from frostings.api import catalogue, edits, pairings
 from frostings.catalogue_cache import catalogue_cache_init
 from frostings.clients import EXTENSION_KEY, peers_create
-from frostings.config import SERVICE_NAME, load_config
+from frostings.config import SERVICE_NAME, load_settings
 from frostings.error_handlers import error_handlers_init
 from frostings.extensions import MIGRATIONS_DIR, db, migrate, sqlite_pragmas_install
 from frostings.health import bp as health_bp
@@ -44,7 +44,7 @@ def create_app(
         docs_path="/api/v1/docs",
         docs_oauth2_redirect_path=None,
     )
-    app.config.from_mapping(load_config())
+    app.config.from_mapping(load_settings())
     app.config.from_mapping(OPENAPI_CONFIG)
     if test_config is not None:
         app.config.from_mapping(test_config)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cupcake_chassis.migration_state import alembic_is_current
-from frostings.config import load_config
+from frostings.config import load_settings
 
 # Inside the package, so that the migrations ship with it (frostings.extensions).
 VERSIONS_DIR = Path(__file__).parent / "migrations" / "versions"
@@ -27,7 +27,7 @@ def _sqlite_folder_ensure(database_url: str) -> None:
 
 def migrate_main() -> None:
     """Apply every pending migration to the configured database."""
-    database_url = load_config()["SQLALCHEMY_DATABASE_URI"]
+    database_url = load_settings()["SQLALCHEMY_DATABASE_URI"]
     if alembic_is_current(database_url=database_url, versions_dir=VERSIONS_DIR):
         print("frostings: database at head, nothing to migrate")
         return

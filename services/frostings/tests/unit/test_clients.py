@@ -15,7 +15,7 @@ from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
 from cupcake_chassis.wiring import Wiring
 from frostings.clients import BodiesClient, Topping, ToppingsClient, peers_create
-from frostings.config import load_config
+from frostings.config import load_settings
 from frostings.errors import UpstreamUnavailable
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -242,7 +242,7 @@ def test_bodies_never_answer_from_a_stale_answer() -> None:
 
 
 def test_peer_clients_are_built_from_the_config() -> None:
-    config = load_config(
+    config = load_settings(
         {
             "BODIES_URL": "http://b.test/",
             "TOPPINGS_URL": "http://t.test",

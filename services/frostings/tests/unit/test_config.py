@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from frostings import create_app
-from frostings.config import load_config
+from frostings.config import load_settings
 from frostings.extensions import db
 
 
 def test_defaults_run_the_service_locally() -> None:
-    config = load_config({})
+    config = load_settings({})
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{Path.cwd()}/.lab/frostings.sqlite3"
     assert config["CUPCAKE_ADMIN_TOKEN"] is None
     assert config["PUBLIC_URL"] == "http://127.0.0.1:5000"
@@ -29,7 +29,7 @@ def test_defaults_run_the_service_locally() -> None:
 
 
 def test_environment_overrides_every_default() -> None:
-    config = load_config(
+    config = load_settings(
         {
             "DATABASE_URL": "postgresql://db/frostings",
             "CUPCAKE_ADMIN_TOKEN": "t",
@@ -58,39 +58,39 @@ def test_environment_overrides_every_default() -> None:
 
 @pytest.mark.parametrize("raw", ["", "0", "yes", "true"])
 def test_chaos_is_on_only_when_asked_for_with_1(raw: str) -> None:
-    assert load_config({"CUPCAKE_CHAOS": raw})["CHAOS_ENABLED"] is False
+    assert load_settings({"CUPCAKE_CHAOS": raw})["CHAOS_ENABLED"] is False
 
 
 def test_an_empty_token_means_writes_are_disabled() -> None:
-    assert load_config({"CUPCAKE_ADMIN_TOKEN": ""})["CUPCAKE_ADMIN_TOKEN"] is None
+    assert load_settings({"CUPCAKE_ADMIN_TOKEN": ""})["CUPCAKE_ADMIN_TOKEN"] is None
 
 
 @pytest.mark.parametrize("raw", ["soon", "0", "-1"])
 def test_a_bad_timeout_is_refused_at_startup(raw: str) -> None:
     with pytest.raises(ValueError, match="UPSTREAM_TIMEOUT"):
-        load_config({"UPSTREAM_TIMEOUT": raw})
+        load_settings({"UPSTREAM_TIMEOUT": raw})
 
 
 @pytest.mark.parametrize("name", ["BREAKER_RESET", "REQUEST_DEADLINE"])
 @pytest.mark.parametrize("raw", ["soon", "0", "-1"])
 def test_a_bad_duration_is_refused_at_startup(name: str, raw: str) -> None:
     with pytest.raises(ValueError, match=name):
-        load_config({name: raw})
+        load_settings({name: raw})
 
 
 @pytest.mark.parametrize("name", ["UPSTREAM_ATTEMPTS", "BREAKER_FAILURES"])
 @pytest.mark.parametrize("raw", ["many", "1.5", "0", "-2"])
 def test_a_bad_count_is_refused_at_startup(name: str, raw: str) -> None:
     with pytest.raises(ValueError, match=name):
-        load_config({name: raw})
+        load_settings({name: raw})
 
 
 def test_cors_origins_are_listed_ones_only() -> None:
-    assert load_config({})["CORS_ALLOWED_ORIGINS"] == ()
-    config = load_config({"CORS_ALLOWED_ORIGINS": "https://shop.example, http://127.0.0.1:3000"})
+    assert load_settings({})["CORS_ALLOWED_ORIGINS"] == ()
+    config = load_settings({"CORS_ALLOWED_ORIGINS": "https://shop.example, http://127.0.0.1:3000"})
     assert config["CORS_ALLOWED_ORIGINS"] == ("https://shop.example", "http://127.0.0.1:3000")
     with pytest.raises(ValueError, match="'\\*' is not allowed"):
-        load_config({"CORS_ALLOWED_ORIGINS": "*"})
+        load_settings({"CORS_ALLOWED_ORIGINS": "*"})
 
 
 def test_the_app_connects_to_postgresql_through_psycopg_3() -> None:

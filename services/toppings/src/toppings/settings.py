@@ -7,14 +7,12 @@ on a laptop, and whatever the caller of ``main()`` passes (tests) wins.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-from cupcake_chassis.cors import origins_parse
-from cupcake_chassis.env import seconds_parse
+from cupcake_chassis.env import Environment
 
+SERVICE_NAME = "toppings"
 DEFAULT_PORT = 6500
 MAX_BODY_BYTES = 64 * 1024
 
@@ -29,33 +27,26 @@ REQUEST_DEADLINE = "toppings.request_deadline"
 CORS_ALLOWED_ORIGINS = "toppings.cors_allowed_origins"
 
 
-def default_database_url() -> str:
-    """The local SQLite file: ``.lab/toppings.sqlite3`` under the working directory."""
-    return f"sqlite:///{Path.cwd() / '.lab' / 'toppings.sqlite3'}"
-
-
 def load_settings(
     overrides: Mapping[str, Any] | None = None,
     *,
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Return the service's settings: environment (or defaults), then ``overrides``."""
-    env = os.environ if environ is None else environ
+    env = Environment(environ)
     settings: dict[str, Any] = {
-        DATABASE_URL: env.get("DATABASE_URL") or default_database_url(),
+        DATABASE_URL: env.database_url(SERVICE_NAME),
         # An empty token counts as unset: writes are then refused with 403.
-        ADMIN_TOKEN: env.get("CUPCAKE_ADMIN_TOKEN") or None,
-        PUBLIC_URL: (env.get("PUBLIC_URL") or f"http://127.0.0.1:{DEFAULT_PORT}").rstrip("/"),
+        ADMIN_TOKEN: env.text("CUPCAKE_ADMIN_TOKEN"),
+        PUBLIC_URL: env.url("PUBLIC_URL", default=f"http://127.0.0.1:{DEFAULT_PORT}"),
         MAX_BODY: MAX_BODY_BYTES,
-        STATE_DIR: Path(env.get("CUPCAKE_STATE_DIR") or Path.cwd() / ".lab"),
+        STATE_DIR: env.state_dir(),
         # /_chaos exists only in a lab started with chaos enabled (the local one).
-        CHAOS_ENABLED: env.get("CUPCAKE_CHAOS") == "1",
+        CHAOS_ENABLED: env.flag("CUPCAKE_CHAOS"),
         # The most time a request may take when its caller sets no deadline.
-        REQUEST_DEADLINE: seconds_parse(
-            env.get("REQUEST_DEADLINE") or "5.0", name="REQUEST_DEADLINE"
-        ),
+        REQUEST_DEADLINE: env.seconds("REQUEST_DEADLINE", default=5.0),
         # Other sites whose scripts may call this API (CORS): none unless listed.
-        CORS_ALLOWED_ORIGINS: origins_parse(env.get("CORS_ALLOWED_ORIGINS", "")),
+        CORS_ALLOWED_ORIGINS: env.origins("CORS_ALLOWED_ORIGINS"),
         # Response validation costs time on every request: off unless asked for.
         RESPONSE_VALIDATION: False,
         "tm.manager_hook": "pyramid_tm.explicit_manager",

@@ -10,7 +10,7 @@ database, or a migration not yet applied all run Django's ``migrate`` as before.
 from importlib.util import find_spec
 from pathlib import Path
 
-from bodies.config.locations import database_url
+from bodies.config.env import SERVICE_NAME, environment
 from cupcake_chassis.migration_state import sqlite_file_of, sqlite_rows
 
 # The installed apps (settings.INSTALLED_APPS) that have migrations, by label; a test
@@ -44,7 +44,7 @@ def migration_names() -> set[tuple[str, str]]:
 def migrations_are_applied(*, url: str | None = None) -> bool:
     """Whether the SQLite database at ``url`` (the service's by default) has every
     migration on disk applied; False when that cannot be told."""
-    path = sqlite_file_of(url or database_url())
+    path = sqlite_file_of(url or environment().database_url(SERVICE_NAME))
     if path is None:
         return False
     applied = sqlite_rows(path, "SELECT app, name FROM django_migrations")

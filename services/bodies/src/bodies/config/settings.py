@@ -4,28 +4,20 @@ Every environment variable the service reads is read here, each with a local def
 so that ``bodies-manage migrate`` and granian run with no configuration at all.
 """
 
-import os
-
 from bodies.config.database import database_config
-from bodies.config.env import (
-    count_from_env,
-    flag_from_env,
-    hops_from_env,
-    list_from_env,
-    seconds_from_env,
-)
-from bodies.config.locations import database_url, state_dir
-from bodies.config.origins import origin_of, origins_from_env
+from bodies.config.env import SERVICE_NAME, environment
+from bodies.config.origins import origin_of
 from bodies.config.rate import rate_parse
 from bodies.config.secret_key import secret_key_load
 
-STATE_DIR = state_dir()
+env = environment()
+STATE_DIR = env.state_dir()
 
 # Off unless asked for: with DEBUG on, Django shows tracebacks and settings to any client.
-DEBUG = flag_from_env("DJANGO_DEBUG")
+DEBUG = env.flag("DJANGO_DEBUG")
 # Never a constant in the code: the environment's, else one made for this lab (git-ignored).
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or secret_key_load(state_dir=STATE_DIR)
-ALLOWED_HOSTS = list_from_env("DJANGO_ALLOWED_HOSTS", default="127.0.0.1,localhost,[::1]")
+SECRET_KEY = env.text("DJANGO_SECRET_KEY") or secret_key_load(state_dir=STATE_DIR)
+ALLOWED_HOSTS = env.items("DJANGO_ALLOWED_HOSTS", default="127.0.0.1,localhost,[::1]")
 
 # Security headers on every answer (SecurityMiddleware and XFrameOptionsMiddleware).
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -35,7 +27,7 @@ X_FRAME_OPTIONS = "DENY"
 # Served over HTTPS (DJANGO_HTTPS=1): redirect plain HTTP, send HSTS, keep cookies to HTTPS.
 # Never on by default: the local lab is plain HTTP on 127.0.0.1, and HSTS on a plain-HTTP
 # host would lock browsers out of it for a year.
-HTTPS = flag_from_env("DJANGO_HTTPS")
+HTTPS = env.flag("DJANGO_HTTPS")
 SECURE_SSL_REDIRECT = HTTPS
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]  # probes speak plain HTTP
 SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS else 0
@@ -43,53 +35,51 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips the client's own).
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if flag_from_env("DJANGO_BEHIND_TLS_PROXY") else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.flag("DJANGO_BEHIND_TLS_PROXY") else None
 )
-CSRF_TRUSTED_ORIGINS = list_from_env("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_TRUSTED_ORIGINS = env.items("DJANGO_CSRF_TRUSTED_ORIGINS")
 # Other sites whose scripts may call this API (CORS); none by default, the page needs none.
-CORS_ALLOWED_ORIGINS = origins_from_env("CORS_ALLOWED_ORIGINS")
+CORS_ALLOWED_ORIGINS = env.origins("CORS_ALLOWED_ORIGINS")
 
-DATABASES = {"default": database_config(url=database_url())}
+DATABASES = {"default": database_config(url=env.database_url(SERVICE_NAME))}
 
 # Bearer token for catalogue writes; writes, chaos and the Django admin are off (403) while
 # it is unset.
-CUPCAKE_ADMIN_TOKEN = os.environ.get("CUPCAKE_ADMIN_TOKEN") or None
+CUPCAKE_ADMIN_TOKEN = env.text("CUPCAKE_ADMIN_TOKEN")
 # Public base URL of this service, the prefix of every image_url and Location.
-PUBLIC_URL = (os.environ.get("PUBLIC_URL") or "http://127.0.0.1:8000").rstrip("/")
+PUBLIC_URL = env.url("PUBLIC_URL", default="http://127.0.0.1:8000")
 
 # The peers the assembler calls, and how long one call to them may take, in seconds.
-FROSTINGS_URL = (os.environ.get("FROSTINGS_URL") or "http://127.0.0.1:5000").rstrip("/")
-TOPPINGS_URL = (os.environ.get("TOPPINGS_URL") or "http://127.0.0.1:6500").rstrip("/")
-UPSTREAM_TIMEOUT = seconds_from_env("UPSTREAM_TIMEOUT", default=1.0)
+FROSTINGS_URL = env.url("FROSTINGS_URL", default="http://127.0.0.1:5000")
+TOPPINGS_URL = env.url("TOPPINGS_URL", default="http://127.0.0.1:6500")
+UPSTREAM_TIMEOUT = env.seconds("UPSTREAM_TIMEOUT", default=1.0)
 # How persistent to be with a peer: tries per read (failed reads of a GET are retried), and
 # the circuit breaker: that many failures in a row open it; that many seconds later one
 # trial call may close it again.
-UPSTREAM_ATTEMPTS = count_from_env("UPSTREAM_ATTEMPTS", default=2)
-BREAKER_FAILURES = count_from_env("BREAKER_FAILURES", default=3)
-BREAKER_RESET = seconds_from_env("BREAKER_RESET", default=2.0)
+UPSTREAM_ATTEMPTS = env.count("UPSTREAM_ATTEMPTS", default=2)
+BREAKER_FAILURES = env.count("BREAKER_FAILURES", default=3)
+BREAKER_RESET = env.seconds("BREAKER_RESET", default=2.0)
 
 # Seconds a request may take in all, peer calls included: bodies is the lab's front door,
 # and what is left of this is passed on to the peers (Request-Deadline-Ms).
-REQUEST_DEADLINE = seconds_from_env("REQUEST_DEADLINE", default=1.0)
+REQUEST_DEADLINE = env.seconds("REQUEST_DEADLINE", default=1.0)
 # Chaos (fault injection, /_chaos and the page's chaos drawer): the local lab only.
-CUPCAKE_CHAOS = os.environ.get("CUPCAKE_CHAOS") == "1"
+CUPCAKE_CHAOS = env.flag("CUPCAKE_CHAOS")
 
 # Where the page may load pictures from (its Content-Security-Policy's img-src): each
 # service's public origin; set it when the peers' public URLs differ from FROSTINGS_URL
 # and TOPPINGS_URL.
-PAGE_IMAGE_ORIGINS = origins_from_env(
+PAGE_IMAGE_ORIGINS = env.origins(
     "PAGE_IMAGE_ORIGINS",
     default=",".join(map(origin_of, (PUBLIC_URL, FROSTINGS_URL, TOPPINGS_URL))),
 )
 
 # Baking is public: each client (IP address) may bake this many cupcakes per period, in
 # bursts of up to that many; more is 429 with Retry-After. "off" lifts the limit.
-BAKE_RATE_LIMIT = rate_parse(
-    os.environ.get("BAKE_RATE_LIMIT") or "60/minute", name="BAKE_RATE_LIMIT"
-)
+BAKE_RATE_LIMIT = rate_parse(env.text("BAKE_RATE_LIMIT") or "60/minute", name="BAKE_RATE_LIMIT")
 # How many proxies in front of this service append to X-Forwarded-For; 0 (none) means the
 # client is the address the connection comes from, and X-Forwarded-For is ignored.
-TRUSTED_PROXY_HOPS = hops_from_env("TRUSTED_PROXY_HOPS")
+TRUSTED_PROXY_HOPS = env.whole("TRUSTED_PROXY_HOPS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
