@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from cupcake_chassis.clock import ManualClock, ManualSpawn
+from cupcake_testing.clock import ManualClock, ManualSpawn
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

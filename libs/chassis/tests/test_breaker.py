@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cupcake_chassis.breaker import CircuitBreaker, CircuitOpen
-from cupcake_chassis.clock import ManualClock
+from cupcake_testing.clock import ManualClock
 
 
 @pytest.fixture

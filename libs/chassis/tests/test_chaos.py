@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from cupcake_chassis.chaos import ChaosFile, ChaosSettings, chaos_wrap
-from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.problems import StartResponse
+from cupcake_testing.clock import ManualClock
 
 TOKEN = {"Authorization": "Bearer chaos-token"}
 

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.deadline import (
     Deadline,
     DeadlineMiddleware,
@@ -16,6 +15,7 @@ from cupcake_chassis.deadline import (
     parse_deadline_ms,
 )
 from cupcake_chassis.problems import StartResponse
+from cupcake_testing.clock import ManualClock
 
 
 def budget_echo(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

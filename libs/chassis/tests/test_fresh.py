@@ -7,9 +7,9 @@ from email.utils import formatdate
 import httpx
 import pytest
 
-from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.fresh import FreshStore, fresh_until
 from cupcake_chassis.upstream import ResilientUpstream
+from cupcake_testing.clock import ManualClock
 
 from .conftest import ScriptedUpstream
 

@@ -7,9 +7,9 @@ import time
 import httpx
 import pytest
 
-from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.deadline import DEADLINE_HEADER, Deadline, _current
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
+from cupcake_testing.clock import ManualClock, ManualSpawn
 
 from .conftest import ScriptedUpstream, refuse
 

@@ -10,8 +10,8 @@ from pytest_django import Settings
 
 from bodies.assembler.apps import policy_from_settings
 from bodies.assembler.upstream import Upstreams, upstreams_create
-from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.wiring import Wiring
+from cupcake_testing.clock import ManualClock, ManualSpawn
 from fakes import FAST_POLICY, FROSTINGS_URL, TOPPINGS_URL, FakePeers, UpstreamsInstall
 
 # Log lines are written in the test's own thread, so pytest captures them with the test.

@@ -16,8 +16,8 @@ import httpx
 
 from bodies.assembler.schemas import Part
 from bodies.assembler.upstream import Upstreams
-from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.upstream import UpstreamPolicy
+from cupcake_testing.clock import ManualClock
 
 FROSTINGS_URL = "http://frostings.test"
 TOPPINGS_URL = "http://toppings.test"

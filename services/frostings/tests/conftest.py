@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.wiring import Wiring
+from cupcake_testing.clock import ManualClock, ManualSpawn
 
 # Log lines are written in the test's own thread, so pytest captures them with the test.
 os.environ.setdefault("CUPCAKE_LOG_QUEUE", "0")

@@ -9,8 +9,8 @@ from pytest_django import Settings
 
 from bodies.assembler.apps import policy_from_settings
 from bodies.assembler.upstream import upstreams_create
-from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.wiring import Wiring
+from cupcake_testing.clock import ManualClock
 from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers, Mode, UpstreamsInstall
 from integration.helpers import problem_of
 

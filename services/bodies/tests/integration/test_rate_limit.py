@@ -10,7 +10,7 @@ from pytest_django import Settings
 from bodies.assembler.models import BakeAllowance
 from bodies.assembler.rate_limit import TooManyRequests, bake_allowance_take
 from bodies.config.rate import Rate
-from cupcake_chassis.clock import ManualClock
+from cupcake_testing.clock import ManualClock
 from fakes import FakePeers
 from integration.helpers import bake, problem_of, stored_counts
 

@@ -14,7 +14,7 @@ from pytest_django import Settings
 
 from bodies.config.wsgi import chassis_wrap
 from cupcake_chassis.chaos import ChaosSettings, chaos_file_for
-from cupcake_chassis.clock import ManualClock
+from cupcake_testing.clock import ManualClock
 from fakes import CHAOS_TOKEN, FakePeers
 from integration.helpers import bake, problem_of, stored_counts
 

@@ -3,8 +3,8 @@
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from cupcake_chassis.clock import ManualClock
 from cupcake_chassis.deadline import DeadlineMiddleware
+from cupcake_testing.clock import ManualClock
 
 T = TypeVar("T")
 

@@ -7,9 +7,9 @@ import pytest
 
 from bodies.assembler.pool import task_submit
 from bodies.assembler.upstream import Upstreams, upstreams_create
-from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.deadline import Deadline, current_deadline
 from cupcake_chassis.wiring import Wiring
+from cupcake_testing.clock import ManualClock, ManualSpawn
 from fakes import BREAKER_POLICY, FROSTINGS_URL, TOPPINGS_URL, FakePeers
 from unit.composing import FULL, compose, statuses
 from unit.deadlines import under_deadline

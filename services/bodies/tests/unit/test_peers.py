@@ -12,8 +12,8 @@ from bodies.assembler.peers import (
     toppings_all,
 )
 from bodies.assembler.upstream import Upstream, Upstreams, upstream_create
-from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.wiring import Wiring
+from cupcake_testing.clock import ManualClock, ManualSpawn
 from fakes import FAST_POLICY
 
 pytestmark = pytest.mark.unit

@@ -14,7 +14,7 @@ import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
 
-from cupcake_chassis.clock import ManualClock
+from cupcake_testing.clock import ManualClock
 
 CHAOS_PROBLEM = "urn:cupcake-lab:problem:chaos"
 

@@ -13,7 +13,7 @@ import pytest
 from apiflask import APIFlask
 from flask.testing import FlaskClient
 
-from cupcake_chassis.clock import ManualClock, ManualSpawn
+from cupcake_testing.clock import ManualClock, ManualSpawn
 
 TOPPINGS_OF_VANILLA = "/api/v1/frostings/vanilla/toppings"
 KEEP_FOR_ERRORS = "public, max-age=0, stale-if-error=300"

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from cupcake_chassis.clock import ManualClock, ManualSpawn
 from cupcake_chassis.upstream import ResilientUpstream, UpstreamPolicy
 from cupcake_chassis.wiring import Wiring
+from cupcake_testing.clock import ManualClock, ManualSpawn
 from frostings.clients import BodiesClient, Topping, ToppingsClient, peers_create
 from frostings.config import load_settings
 from frostings.errors import UpstreamUnavailable
