@@ -8,8 +8,6 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from cupcake_testing.clock import ManualClock, ManualSpawn
-
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
@@ -55,15 +53,3 @@ def upstream() -> ScriptedUpstream:
 def refuse(request: httpx.Request) -> httpx.Response:
     """Behave like a service that is down."""
     raise httpx.ConnectError("connection refused", request=request)
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    """A clock that moves only when the test moves it."""
-    return ManualClock()
-
-
-@pytest.fixture
-def spawn() -> ManualSpawn:
-    """Background work, kept until the test runs it."""
-    return ManualSpawn()

@@ -34,18 +34,6 @@ def auth(admin_token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    """The test's clock: it moves only when the test (or a fake peer) moves it."""
-    return ManualClock()
-
-
-@pytest.fixture
-def spawn() -> ManualSpawn:
-    """Background work (the breaker's trial calls), kept until the test runs it."""
-    return ManualSpawn()
-
-
-@pytest.fixture
 def peers(clock: ManualClock) -> FakePeers:
     """Fake frostings and toppings services, healthy until the test breaks them."""
     return FakePeers(clock)

@@ -100,18 +100,6 @@ def peers_fake(clock: ManualClock) -> FakePeers:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    """The test's clock: it moves only when the test (or a fake peer) moves it."""
-    return ManualClock()
-
-
-@pytest.fixture
-def spawn() -> ManualSpawn:
-    """Background work (the breaker's trial calls), kept until the test runs it."""
-    return ManualSpawn()
-
-
-@pytest.fixture
 def wiring(peers_fake: FakePeers, clock: ManualClock, spawn: ManualSpawn) -> Wiring:
     """What the app's peer clients and deadlines run on in a test: the fake peers, the
     test's clock and spawn."""

@@ -9,6 +9,9 @@ when it ends.
 
 A suite tells the plugin what its service is by defining the ``service_database`` fixture
 (session scope) in its conftest: its name and how its migrations run.
+
+Every suite also gets the doubles of time: ``clock`` (a ``ManualClock``) and ``spawn`` (a
+``ManualSpawn``), for whatever the test hands a clock or a spawn to.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from cupcake_testing.clock import ManualClock, ManualSpawn
 from cupcake_testing.postgres import (
     PristineCopy,
     postgres_server_url,
@@ -28,6 +32,18 @@ from cupcake_testing.postgres import (
     unique_name,
     url_with_database,
 )
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The test's clock: it moves only when the test (or a fake it wired) moves it."""
+    return ManualClock()
+
+
+@pytest.fixture
+def spawn() -> ManualSpawn:
+    """Background work (such as a breaker's trial calls), kept until the test runs it."""
+    return ManualSpawn()
 
 
 @dataclass(frozen=True)
