@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from apiflask import APIFlask
@@ -27,6 +29,16 @@ def test_readyz_is_ok_on_a_migrated_database(client: FlaskClient) -> None:
     assert body["checks"]["database"] == {"status": "ok"}
     assert body["checks"]["migrations"]["status"] == "ok"
     assert body["checks"]["migrations"]["current"] == body["checks"]["migrations"]["head"]
+
+
+def test_a_readiness_probe_logs_nothing_of_its_own(
+    client: FlaskClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        assert client.get("/readyz").status_code == 200
+
+    # Probes come every few seconds: only the access log may speak of them.
+    assert [r.name for r in caplog.records if r.name != "cupcake.access"] == []
 
 
 def test_readyz_is_503_while_migrations_are_not_applied(
