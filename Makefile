@@ -47,10 +47,11 @@ up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops 
 # The suites that start nothing but the code under test (no lab, no browser): `make check`.
 # Longest first, so that side by side they end close together.
 IN_PROCESS_SUITES := lint test-fuzz test-services test-contract test-chassis unit-bench unit-launcher test-docs
-# The suites that start real labs (Chromium, network namespaces): mostly waiting, on a stalled
-# peer, a deadline, a page, so all of them run side by side, after the CPU-bound suites above
-# (which would otherwise stretch the times these measure).
+# The suites that start real labs (Chromium, network namespaces), longest first. They mostly
+# wait (on a stalled peer, a deadline, a page), so two run side by side, after the CPU-bound
+# suites above: more at once would stretch the times they measure past their bounds.
 LAB_SUITES := test-browser test-e2e test-failure test-hosts
+LAB_JOBS ?= 2
 # How many CPU-bound suites run side by side: one per core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Suites side by side, each one's output shown whole when it ends.
@@ -64,11 +65,11 @@ check: ## lint and every in-process suite, side by side, fuzzing lightly: the in
 	@FUZZ_MAX_EXAMPLES=$(CHECK_FUZZ_EXAMPLES) $(MAKE) $(SIDE_BY_SIDE) --jobs=$(JOBS) $(IN_PROCESS_SUITES)
 	@echo "make check: lint and every in-process suite passed"
 
-test: ## every test suite but test-crash: those in-process side by side, then those with labs side by side
+test: ## every test suite but test-crash: those in-process side by side, then those with labs two at a time
 	@echo "make test: the in-process suites and test-deploy, $(JOBS) at a time; each one's output shows when it ends"
 	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(JOBS) $(IN_PROCESS_SUITES) test-deploy
-	@echo "make test: the suites with labs, all $(words $(LAB_SUITES)) side by side: $(LAB_SUITES)"
-	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(words $(LAB_SUITES)) $(LAB_SUITES)
+	@echo "make test: the suites with labs, $(LAB_JOBS) at a time: $(LAB_SUITES)"
+	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(LAB_JOBS) $(LAB_SUITES)
 	@echo "make test: all suites passed"
 
 lint: install ## ruff and mypy
