@@ -11,7 +11,7 @@ SERVICES := bodies frostings toppings
 PYTEST_FLAGS ?= -q
 
 .DEFAULT_GOAL := help
-.PHONY: help up install test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
+.PHONY: help up install check test lint format unit-launcher test-services $(addprefix test-,$(SERVICES)) \
 	test-chassis unit-bench test-contract test-fuzz test-e2e test-failure test-browser test-deploy test-crash bench bench-costs screenshots clean
 
 help: ## list the targets
@@ -46,7 +46,32 @@ install: $(VENV)/.synced ## install everything (done by the other targets when n
 up: install ## start the whole lab on 127.0.0.1 and show its logs (Ctrl-C stops it)
 	$(BIN)/cupcake-lab up --chaos
 
-test: lint test-docs test-chassis test-services unit-launcher unit-bench test-contract test-fuzz test-e2e test-failure test-hosts test-browser test-deploy ## every test suite
+# The suites that start nothing but the code under test (no lab, no browser): `make check`.
+# Longest first, so that side by side they end close together.
+IN_PROCESS_SUITES := lint test-fuzz test-services test-contract test-chassis unit-bench unit-launcher test-docs
+# The suites that start real labs (Chromium, network namespaces), longest first. They mostly
+# wait (on a stalled peer, a deadline, a page), so two run side by side, after the CPU-bound
+# suites above: more at once would stretch the times they measure past their bounds.
+LAB_SUITES := test-browser test-e2e test-failure test-hosts
+LAB_JOBS ?= 2
+# How many CPU-bound suites run side by side: one per core.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+# Suites side by side, each one's output shown whole when it ends.
+SIDE_BY_SIDE := --no-print-directory --output-sync=target
+# Examples per operation and phase of `make check`'s fuzz run; `make test` fuzzes with the full
+# count (tests/fuzz/settings.py).
+CHECK_FUZZ_EXAMPLES ?= 5
+
+check: ## lint and every in-process suite, side by side, fuzzing lightly: the inner loop (about a minute)
+	@echo "make check: $(words $(IN_PROCESS_SUITES)) suites, $(JOBS) at a time; each one's output shows when it ends"
+	@FUZZ_MAX_EXAMPLES=$(CHECK_FUZZ_EXAMPLES) $(MAKE) $(SIDE_BY_SIDE) --jobs=$(JOBS) $(IN_PROCESS_SUITES)
+	@echo "make check: lint and every in-process suite passed"
+
+test: ## every test suite but test-crash: those in-process side by side, then those with labs two at a time
+	@echo "make test: the in-process suites and test-deploy, $(JOBS) at a time; each one's output shows when it ends"
+	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(JOBS) $(IN_PROCESS_SUITES) test-deploy
+	@echo "make test: the suites with labs, $(LAB_JOBS) at a time: $(LAB_SUITES)"
+	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(LAB_JOBS) $(LAB_SUITES)
 	@echo "make test: all suites passed"
 
 # Each distribution's own folder, for the checks run per distribution.

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 
-from tests.e2e.conftest import RunningLab, start_lab, stop_lab
+from tests.e2e.conftest import RunningLab, lent, start_lab, stop_lab
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -62,6 +62,24 @@ def lab(chromium_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     running = start_lab(tmp_path_factory.mktemp("lab"))
     yield running
     assert stop_lab(running) == 0, running.output.read_text()
+
+
+@pytest.fixture(scope="session")
+def reading_lab(
+    chromium_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningLab]:
+    """One real lab for the whole session, shared by the modules that only read from it (and
+    bake, which adds): starting a lab costs seconds of CPU that sharing it saves."""
+    running = start_lab(tmp_path_factory.mktemp("reading-lab"))
+    yield running
+    assert stop_lab(running) == 0, running.output.read_text()
+
+
+@pytest.fixture(scope="module")
+def shared_lab(reading_lab: RunningLab, request: pytest.FixtureRequest) -> Iterator[RunningLab]:
+    """The session's reading lab, lent to one module and checked to be left as it was found."""
+    with lent(reading_lab, request.module.__name__) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

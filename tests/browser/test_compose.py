@@ -7,6 +7,7 @@ import statistics
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import pytest
 from playwright.sync_api import Browser, Page, Request, expect
 
 from tests.browser.conftest import DESKTOP, page_open
@@ -21,6 +22,12 @@ from tests.browser.lab_page import (
 from tests.e2e.conftest import RunningLab
 
 FRAMEWORKS = {"body": "Django", "frosting": "Flask", "topping": "Pyramid"}
+
+
+@pytest.fixture(scope="module")
+def lab(shared_lab: RunningLab) -> RunningLab:
+    """This module only reads from the lab (and bakes): the one the session shares."""
+    return shared_lab
 
 
 def test_each_panel_names_its_service_framework_and_address_with_a_status_light(

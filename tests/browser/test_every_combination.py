@@ -12,6 +12,12 @@ from tests.catalogue import FROSTINGS, PAIRINGS, TOPPINGS
 from tests.e2e.conftest import RunningLab
 
 
+@pytest.fixture(scope="module")
+def lab(shared_lab: RunningLab) -> RunningLab:
+    """This module only reads from the lab (and bakes): the one the session shares."""
+    return shared_lab
+
+
 def baked_combinations(lab: RunningLab) -> set[tuple[str, str, str]]:
     """(body, frosting, topping) of every cupcake in the gallery."""
     answer = httpx.get(f"{lab.urls['bodies']}/api/v1/cupcakes?page_size=50", timeout=5).json()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypedDict
@@ -20,6 +21,11 @@ from cupcake_lab.ports import free_port
 
 SERVICES = ("bodies", "frostings", "toppings")
 START_TIMEOUT = 90.0
+# A lab's ports are picked free, but taken only when its services bind them: a suite running
+# side by side may take one in between. Such a lab stops at once, saying so, and is started
+# again on other free ports, up to this many times in all.
+PORT_TRIES = 3
+PORT_TAKEN = "already in use"
 
 
 class ServiceStatus(TypedDict):
@@ -64,6 +70,10 @@ class RunningLab:
         """Each service's row of ``cupcake-lab status --json``."""
         rows = json.loads(self.cli("status", "--json").stdout)["services"]
         return {row["service"]: row for row in rows}
+
+    def processes(self) -> dict[str, tuple[object, object]]:
+        """Each service's process id and state: what a kill, restart, pause or stop changes."""
+        return {name: (row["pid"], row["state"]) for name, row in self.statuses().items()}
 
     def wait_ready(self, name: str, timeout: float = 30) -> None:
         """Wait until service ``name`` answers /readyz 200."""
@@ -113,6 +123,31 @@ def start_lab(
 
     ``extra_env`` adds to the test lab's environment (e.g. the services' database URLs).
     """
+    tries = 1
+    while True:
+        lab = lab_launch(tmp_path, chaos=chaos, extra_env=extra_env)
+        if lab_came_up(lab):
+            return lab
+        output = lab.output.read_text()
+        if PORT_TAKEN not in output or tries == PORT_TRIES:
+            raise AssertionError(f"the lab did not come up:\n{output}")
+        tries += 1
+
+
+def lab_came_up(lab: RunningLab) -> bool:
+    """Wait until the launcher says the lab is up (True); if it ends first, or START_TIMEOUT
+    passes, stop it and say False."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while "Cupcake Lab is up" not in lab.output.read_text():
+        if lab.process.poll() is not None or time.monotonic() > deadline:
+            stop_lab(lab)
+            return False
+        time.sleep(0.1)
+    return True
+
+
+def lab_launch(tmp_path: Path, *, chaos: bool, extra_env: Mapping[str, str] | None) -> RunningLab:
+    """Launch ``cupcake-lab up`` on ports free right now, without waiting for it."""
     ports = {name: free_port() for name in SERVICES}
     env = {**lab_env(tmp_path / "state", ports), **(extra_env or {})}
     output = tmp_path / "lab-output.log"
@@ -121,20 +156,28 @@ def start_lab(
             [sys.executable, "-m", "cupcake_lab.cli", "up", *(["--chaos"] if chaos else [])],
             env=env, stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )  # fmt: skip
-    lab = RunningLab(
+    return RunningLab(
         process=process,
         env=env,
         urls={name: f"http://127.0.0.1:{port}" for name, port in ports.items()},
         token=env["CUPCAKE_ADMIN_TOKEN"],
         output=output,
     )
-    deadline = time.monotonic() + START_TIMEOUT
-    while "Cupcake Lab is up" not in output.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            stop_lab(lab)
-            raise AssertionError(f"the lab did not come up:\n{output.read_text()}")
-        time.sleep(0.1)
-    return lab
+
+
+@contextmanager
+def lent(lab: RunningLab, borrower: str) -> Iterator[RunningLab]:
+    """Lend a lab that the session shares to ``borrower`` (a test module), which only reads
+    from it, or adds to it: afterwards every service must still run in the process it ran in
+    before. A module that kills, restarts, pauses or reconfigures a service needs a lab of its
+    own, else the modules after it would test what it left behind."""
+    before = lab.processes()
+    yield lab
+    after = lab.processes()
+    assert after == before, (
+        f"{borrower} changed the lab it shares with other modules (service: process id, state):"
+        f" {before} before, {after} after; give it a lab of its own"
+    )
 
 
 def stop_lab(lab: RunningLab) -> int:
