@@ -182,7 +182,7 @@ def test_a_lab_without_chaos_shows_no_chaos_button_and_no_drawer(
     asked: list[str] = []
 
     def remember(request: Request) -> None:
-        if "/lab/chaos" in request.url:
+        if "/api/v1/lab/chaos" in request.url:
             asked.append(request.url)
 
     page.on("request", remember)
