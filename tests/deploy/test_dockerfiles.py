@@ -126,6 +126,15 @@ def test_each_image_runs_as_a_numeric_non_root_user_that_kubernetes_also_names(
 
 
 @pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_each_images_working_directory_is_made_by_the_image_itself(service: str) -> None:
+    # `podman kube play` refuses a WORKDIR that no layer holds ("workdir does not exist").
+    _, runtime = builder_and_runtime(service)
+    workdir = runtime.one("WORKDIR")
+    (run,) = runtime.all("RUN")
+    assert f"install -d -m 0755 {workdir}" in run
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
 def test_each_image_checks_its_health_with_python_on_its_port(service: str) -> None:
     _, runtime = builder_and_runtime(service)
     command = healthcheck_command(runtime.one("HEALTHCHECK"))
