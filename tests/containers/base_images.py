@@ -177,7 +177,8 @@ def python_base_ensure(podman: Podman, name: str = PYTHON_IMAGE) -> EnsuredImage
 
     The made image has what the Dockerfiles use of the official slim image: ``python`` and
     ``pip`` on the path, venv, no EXTERNALLY-MANAGED marker (they ``pip install`` into the
-    system), plus the machine's CA certificates with SSL_CERT_FILE naming the bundle.
+    system), plus the machine's CA certificates with SSL_CERT_FILE naming the bundle. Apt's
+    caches, documentation and translations are left out, as the official slim image does.
     """
     with machine_lock():
         if podman.image_exists(name):
@@ -320,7 +321,7 @@ def _drop_apt_caches(root: Path) -> None:
 
 
 def _drop_documentation(root: Path) -> None:
-    """Documentation and message translations: read by no one in a container (60-80 MB)."""
+    """Documentation and message translations, read by no one in a container (about 50 MB)."""
     for folder in ("usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale"):
         shutil.rmtree(root / folder, ignore_errors=True)
 
@@ -352,7 +353,7 @@ def _import(podman: Podman, root: Path, name: str, changes: Sequence[str]) -> No
             *change_args,
             "-",
             name,
-            stdin=tar.stdout.fileno() if tar.stdout else None,
+            stdin=tar.stdout.fileno() if tar.stdout else None,  # never None: stdout=PIPE
             timeout=IMPORT_TIMEOUT_S,
         )
     if tar.returncode != 0:
