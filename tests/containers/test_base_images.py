@@ -7,8 +7,6 @@ The first run on a machine makes the images (about a minute each); later runs re
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import time
 import uuid
@@ -24,8 +22,6 @@ from .base_images import (
     RESOURCE_LIMITS,
     Podman,
     apt_mirror,
-    postgres_image_ensure,
-    python_base_ensure,
 )
 
 READY_WITHIN_S = 60
@@ -97,36 +93,6 @@ def test_without_a_bookworm_source_the_mirror_is_debians_own(tmp_path: Path) -> 
 
 
 # --- The images, run ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def podman(tmp_path_factory: pytest.TempPathFactory) -> Podman:
-    """Podman configured for this machine, or a skip (a failure in CI) without what it needs."""
-    missing = [
-        f"{tool} (on Debian or Ubuntu: apt-get install {package})"
-        for tool, package in [("podman", "podman runc"), ("debootstrap", "debootstrap")]
-        if shutil.which(tool) is None
-    ]
-    if os.geteuid() != 0:
-        missing.append("root (debootstrap and chroot make the images' roots)")
-    if missing:
-        message = "the container tests need " + " and ".join(missing)
-        if os.environ.get("CUPCAKE_REQUIRE_ALL_SUITES") == "1":
-            pytest.fail(f"{message}; CUPCAKE_REQUIRE_ALL_SUITES=1 requires every suite to run")
-        pytest.skip(message)
-    return Podman.configured_in(tmp_path_factory.mktemp("podman"))
-
-
-@pytest.fixture(scope="session")
-def python_image(podman: Podman) -> str:
-    """The Python base image, made on this machine's first run."""
-    return python_base_ensure(podman).name
-
-
-@pytest.fixture(scope="session")
-def postgres_image(podman: Podman) -> str:
-    """The PostgreSQL image, made on this machine's first run."""
-    return postgres_image_ensure(podman).name
 
 
 def run_once(podman: Podman, *args: str) -> str:

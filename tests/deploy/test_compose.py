@@ -77,7 +77,7 @@ def database_url(service: Compose) -> Any:
 def test_each_service_has_its_own_healthy_postgresql(compose: Compose, name: str) -> None:
     services = compose["services"]
     database = services[f"{name}-db"]
-    assert database["image"] == "postgres:16"
+    assert database["image"] == "${POSTGRES_IMAGE:-postgres:16}"
     assert "pg_isready" in database["healthcheck"]["test"]
     url = database_url(services[name])
     assert url.hostname == f"{name}-db"

@@ -1,0 +1,75 @@
+"""Fixtures: podman, the base images, the service images, and the lab of
+deploy/compose.yaml running as containers.
+
+Without podman, debootstrap (to make the base images where no registry is reachable) or
+root, the suite is skipped with a clear message, unless ``CUPCAKE_REQUIRE_ALL_SUITES=1``
+(set by CI) makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+
+import pytest
+
+from tests.containers.base_images import Podman, postgres_image_ensure, python_base_ensure
+from tests.containers.compose_lab import ComposeLab, compose_lab_running
+from tests.containers.images import REPO, SERVICES, Built, image_build
+
+COMPOSE_FILE = REPO / "deploy" / "compose.yaml"
+
+
+@pytest.fixture(scope="session")
+def podman(tmp_path_factory: pytest.TempPathFactory) -> Podman:
+    """Podman configured for this machine, or a skip (a failure in CI) without what it needs."""
+    missing = [
+        f"{tool} (on Debian or Ubuntu: apt-get install {package})"
+        for tool, package in [("podman", "podman runc"), ("debootstrap", "debootstrap")]
+        if shutil.which(tool) is None
+    ]
+    if os.geteuid() != 0:
+        missing.append("root (debootstrap and chroot make the images' roots)")
+    if missing:
+        message = "the container tests need " + " and ".join(missing)
+        if os.environ.get("CUPCAKE_REQUIRE_ALL_SUITES") == "1":
+            pytest.fail(f"{message}; CUPCAKE_REQUIRE_ALL_SUITES=1 requires every suite to run")
+        pytest.skip(message)
+    return Podman.configured_in(tmp_path_factory.mktemp("podman"))
+
+
+@pytest.fixture(scope="session")
+def python_image(podman: Podman) -> str:
+    """The Python base image, made on this machine's first run."""
+    return python_base_ensure(podman).name
+
+
+@pytest.fixture(scope="session")
+def postgres_image(podman: Podman) -> str:
+    """The PostgreSQL image, made on this machine's first run."""
+    return postgres_image_ensure(podman).name
+
+
+@pytest.fixture(scope="session")
+def images(podman: Podman, python_image: str) -> dict[str, Built]:
+    """The three service images, built from the real Dockerfiles (layers cached) on the
+    Python base of their default ``PYTHON_IMAGE``."""
+    return {service: image_build(podman, service) for service in SERVICES}
+
+
+@pytest.fixture(scope="module")
+def compose_lab(
+    podman: Podman, images: dict[str, Built], postgres_image: str
+) -> Iterator[ComposeLab]:
+    """deploy/compose.yaml's lab, on PostgreSQL, as containers, removed afterwards."""
+    variables = {
+        "CUPCAKE_ADMIN_TOKEN": secrets.token_hex(16),
+        "DJANGO_SECRET_KEY": secrets.token_hex(32),
+        **{f"{s.upper()}_DB_PASSWORD": secrets.token_hex(12) for s in SERVICES},
+        # PostgreSQL 15 from Debian's packages: no registry here to pull postgres:16 from.
+        "POSTGRES_IMAGE": postgres_image,
+    }
+    project = f"cupcake-ct-{secrets.token_hex(3)}"
+    yield from compose_lab_running(podman, COMPOSE_FILE, variables, project=project)

@@ -1,0 +1,117 @@
+"""The lab of deploy/compose.yaml as real containers on PostgreSQL: it composes, bakes and
+keeps what it baked; it survives a killed service and a restarted database; its containers
+run as non-root users and pass their health checks."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+
+from tests.containers.base_images import Podman
+from tests.containers.compose_lab import ComposeLab
+
+FULL = {"body": "vanilla", "frosting": "chocolate", "topping": "cherry"}
+SERVICES = ("bodies", "frostings", "toppings")
+DOWN = ("degraded", "unavailable")
+
+
+def wait_until(condition: Callable[[], bool], *, within: float, what: str) -> None:
+    """Wait for ``condition`` to hold, for at most ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {within} s"
+        time.sleep(0.2)
+
+
+def composed(lab: ComposeLab) -> dict[str, object]:
+    """A composition of the full cupcake, asked of bodies from the host."""
+    answer = httpx.get(f"{lab.url('bodies')}/api/v1/cupcake", params=FULL, timeout=10)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, object] = answer.json()
+    return body
+
+
+def status_of(composition: dict[str, object], service: str) -> str:
+    """The status a composition gives ``service``."""
+    services = composition["services"]
+    assert isinstance(services, dict)
+    return str(services[service]["status"])
+
+
+def baked(lab: ComposeLab) -> dict[str, object]:
+    """Bake the full cupcake; its record as bodies acknowledged it."""
+    answer = httpx.post(f"{lab.url('bodies')}/api/v1/cupcakes", json=FULL, timeout=10)
+    assert answer.status_code == 201, answer.text
+    record: dict[str, object] = answer.json()
+    return record
+
+
+def gallery_ids(lab: ComposeLab) -> set[object]:
+    """The ids of every cupcake in the gallery's first page."""
+    answer = httpx.get(f"{lab.url('bodies')}/api/v1/cupcakes", timeout=10)
+    assert answer.status_code == 200, answer.text
+    return {item["id"] for item in answer.json()["items"]}
+
+
+def test_a_full_cupcake_is_composed_baked_and_found_in_the_gallery(
+    compose_lab: ComposeLab,
+) -> None:
+    composition = composed(compose_lab)
+    assert {service: status_of(composition, service) for service in SERVICES} == dict.fromkeys(
+        SERVICES, "ok"
+    )
+    cupcake = baked(compose_lab)
+    assert cupcake["id"] in gallery_ids(compose_lab)
+
+
+def test_every_container_runs_as_a_non_root_user_and_passes_its_health_check(
+    compose_lab: ComposeLab, podman: Podman
+) -> None:
+    for service in SERVICES:
+        container = compose_lab.container(service)
+        uid = podman.run("exec", container, "id", "-u").stdout.strip()
+        assert uid == "10001", (service, uid)
+        # The image's own HEALTHCHECK, kept by the Docker image format.
+        assert podman.run("healthcheck", "run", container, check=False).returncode == 0, service
+
+
+def test_a_killed_toppings_container_degrades_the_composition_and_its_restart_recovers(
+    compose_lab: ComposeLab, podman: Podman
+) -> None:
+    podman.run("kill", compose_lab.container("toppings"))
+    wait_until(
+        lambda: status_of(composed(compose_lab), "toppings") in DOWN,
+        within=30,
+        what="the composition shows toppings down",
+    )
+    composition = composed(compose_lab)
+    assert status_of(composition, "bodies") == "ok"
+    assert status_of(composition, "frostings") in ("ok", "degraded")
+
+    podman.run("start", compose_lab.container("toppings"))
+    compose_lab.healthy_wait("toppings")
+    wait_until(
+        lambda: status_of(composed(compose_lab), "toppings") == "ok",
+        within=30,
+        what="the composition shows toppings back",
+    )
+
+
+def test_a_restarted_database_container_loses_no_acknowledged_cupcake(
+    compose_lab: ComposeLab, podman: Podman
+) -> None:
+    acknowledged = {baked(compose_lab)["id"] for _ in range(3)}
+
+    podman.run("restart", "--time", "10", compose_lab.container("bodies-db"))
+    compose_lab.healthy_wait("bodies-db")
+
+    def bakes_again() -> bool:
+        answer = httpx.post(f"{compose_lab.url('bodies')}/api/v1/cupcakes", json=FULL, timeout=10)
+        if answer.status_code == 201:
+            acknowledged.add(answer.json()["id"])
+        return answer.status_code == 201
+
+    wait_until(bakes_again, within=30, what="bodies bakes again after its database restarted")
+    assert acknowledged <= gallery_ids(compose_lab)
