@@ -17,9 +17,24 @@ import pytest
 
 from tests.containers.base_images import Podman, postgres_image_ensure, python_base_ensure
 from tests.containers.compose_lab import ComposeLab, compose_lab_running
+from tests.containers.figures import figure_note, figures_noted, figures_start
 from tests.containers.images import REPO, SERVICES, Built, image_build
 
 COMPOSE_FILE = REPO / "deploy" / "compose.yaml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the clock of the run: the figures count from here."""
+    figures_start(config)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the run's figures: image sizes and build times, the time to a composition."""
+    figures = figures_noted(terminalreporter.config)
+    if figures:
+        terminalreporter.write_sep("-", "container figures")
+        for name, value in figures.items():
+            terminalreporter.write_line(f"{name}: {value}")
 
 
 @pytest.fixture(scope="session")
@@ -41,22 +56,35 @@ def podman(tmp_path_factory: pytest.TempPathFactory) -> Podman:
 
 
 @pytest.fixture(scope="session")
-def python_image(podman: Podman) -> str:
+def python_image(podman: Podman, pytestconfig: pytest.Config) -> str:
     """The Python base image, made on this machine's first run."""
-    return python_base_ensure(podman).name
+    made = python_base_ensure(podman)
+    figure_note(pytestconfig, "python base", _made(made.seconds, podman.image_size(made.name)))
+    return made.name
 
 
 @pytest.fixture(scope="session")
-def postgres_image(podman: Podman) -> str:
+def postgres_image(podman: Podman, pytestconfig: pytest.Config) -> str:
     """The PostgreSQL image, made on this machine's first run."""
-    return postgres_image_ensure(podman).name
+    made = postgres_image_ensure(podman)
+    figure_note(pytestconfig, "postgres image", _made(made.seconds, podman.image_size(made.name)))
+    return made.name
+
+
+def _made(seconds: float, size: int) -> str:
+    how = f"made in {seconds:.1f} s" if seconds else "reused"
+    return f"{size / 1e6:.0f} MB, {how}"
 
 
 @pytest.fixture(scope="session")
-def images(podman: Podman, python_image: str) -> dict[str, Built]:
+def images(podman: Podman, python_image: str, pytestconfig: pytest.Config) -> dict[str, Built]:
     """The three service images, built from the real Dockerfiles (layers cached) on the
     Python base of their default ``PYTHON_IMAGE``."""
-    return {service: image_build(podman, service) for service in SERVICES}
+    built = {service: image_build(podman, service) for service in SERVICES}
+    for image in built.values():
+        figure_note(pytestconfig, image.image, f"{image.size_bytes / 1e6:.0f} MB, built in "
+                    f"{image.seconds:.1f} s")  # fmt: skip
+    return built
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,11 @@ import time
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from tests.containers.base_images import Podman
 from tests.containers.compose_lab import ComposeLab
+from tests.containers.figures import figure_note, seconds_since_start
 
 FULL = {"body": "vanilla", "frosting": "chocolate", "topping": "cherry"}
 SERVICES = ("bodies", "frostings", "toppings")
@@ -56,9 +58,13 @@ def gallery_ids(lab: ComposeLab) -> set[object]:
 
 
 def test_a_full_cupcake_is_composed_baked_and_found_in_the_gallery(
-    compose_lab: ComposeLab,
+    compose_lab: ComposeLab, pytestconfig: pytest.Config
 ) -> None:
     composition = composed(compose_lab)
+    figure_note(
+        pytestconfig, "first composed cupcake", f"{seconds_since_start(pytestconfig):.1f} s "
+        "after the run began"
+    )  # fmt: skip
     assert {service: status_of(composition, service) for service in SERVICES} == dict.fromkeys(
         SERVICES, "ok"
     )
