@@ -81,6 +81,11 @@ def test_every_container_runs_as_a_non_root_user_and_passes_its_health_check(
         assert uid == "10001", (service, uid)
         # The image's own HEALTHCHECK, kept by the Docker image format.
         assert podman.run("healthcheck", "run", container, check=False).returncode == 0, service
+    for database in (f"{service}-db" for service in SERVICES):
+        # PID 1 is the server itself, as the postgres user (the entrypoint dropped root).
+        owner = podman.run("exec", compose_lab.container(database), "stat", "-c", "%u", "/proc/1")
+        assert owner.stdout.strip() == "999", (database, owner.stdout)
+        compose_lab.healthy_wait(database, within=10)
 
 
 def test_a_killed_toppings_container_degrades_the_composition_and_its_restart_recovers(
