@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import socket
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from cupcake_lab.ports import free_port
 from tests.containers.base_images import RESOURCE_LIMITS, Podman
 
 _VARIABLE = re.compile(r"\$\{(\w+)(?:(:\?|:-)([^}]*))?\}")
@@ -133,13 +133,6 @@ def _start_order(services: Mapping[str, ComposeService]) -> list[str]:
     return ordered
 
 
-def free_port() -> int:
-    """A port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @dataclass
 class ComposeLab:
     """The file's services running as containers of the project ``project``."""
@@ -155,8 +148,7 @@ class ComposeLab:
 
     def url(self, service: str) -> str:
         """The base URL, from the host, of the first port ``service`` publishes."""
-        (host_port,) = list(self.ports[service].values())[:1]
-        return f"http://127.0.0.1:{host_port}"
+        return f"http://127.0.0.1:{next(iter(self.ports[service].values()))}"
 
     def up(self) -> None:
         """Start every service in order, each dependency met as its condition says; return
@@ -176,7 +168,7 @@ class ComposeLab:
         ports = {p.container_port: free_port() for p in service.published}
         self.ports[service.name] = ports
         if "PUBLIC_URL" in environment and ports:
-            environment["PUBLIC_URL"] = f"http://127.0.0.1:{next(iter(ports.values()))}"
+            environment["PUBLIC_URL"] = self.url(service.name)
         argv = ["run", *RESOURCE_LIMITS, "--name", self.container(service.name),
                 "--network", self.project, "--network-alias", service.name]  # fmt: skip
         for container_port, host_port in ports.items():

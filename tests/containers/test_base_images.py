@@ -7,7 +7,6 @@ The first run on a machine makes the images (about a minute each); later runs re
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+from cupcake_lab.ports import free_port
 
 from .base_images import (
     DEFAULT_MIRROR,
@@ -174,14 +175,6 @@ class Database:
                     f"not ready in {READY_WITHIN_S} s:\n{logs.stdout}{logs.stderr}"
                 )
             time.sleep(0.2)
-
-
-def free_port() -> int:
-    """A port on 127.0.0.1 nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture

@@ -4,27 +4,17 @@ run as non-root users and pass their health checks."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 import httpx
 import pytest
 
 from tests.containers.base_images import Podman
 from tests.containers.compose_lab import ComposeLab
 from tests.containers.figures import figure_note, seconds_since_start
+from tests.e2e.conftest import wait_until
 
 FULL = {"body": "vanilla", "frosting": "chocolate", "topping": "cherry"}
 SERVICES = ("bodies", "frostings", "toppings")
 DOWN = ("degraded", "unavailable")
-
-
-def wait_until(condition: Callable[[], bool], *, within: float, what: str) -> None:
-    """Wait for ``condition`` to hold, for at most ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, f"{what}: not within {within} s"
-        time.sleep(0.2)
 
 
 def composed(lab: ComposeLab) -> dict[str, object]:
@@ -94,8 +84,7 @@ def test_a_killed_toppings_container_degrades_the_composition_and_its_restart_re
     podman.run("kill", compose_lab.container("toppings"))
     wait_until(
         lambda: status_of(composed(compose_lab), "toppings") in DOWN,
-        within=30,
-        what="the composition shows toppings down",
+        timeout=30,
     )
     composition = composed(compose_lab)
     assert status_of(composition, "bodies") == "ok"
@@ -105,8 +94,7 @@ def test_a_killed_toppings_container_degrades_the_composition_and_its_restart_re
     compose_lab.healthy_wait("toppings")
     wait_until(
         lambda: status_of(composed(compose_lab), "toppings") == "ok",
-        within=30,
-        what="the composition shows toppings back",
+        timeout=30,
     )
 
 
@@ -124,5 +112,5 @@ def test_a_restarted_database_container_loses_no_acknowledged_cupcake(
             acknowledged.add(answer.json()["id"])
         return answer.status_code == 201
 
-    wait_until(bakes_again, within=30, what="bodies bakes again after its database restarted")
+    wait_until(bakes_again, timeout=30)
     assert acknowledged <= gallery_ids(compose_lab)
