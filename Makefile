@@ -144,7 +144,7 @@ test-browser: install ## the lab page in a real Chromium (skipped without /usr/b
 test-deploy: install ## Dockerfiles, compose and Kubernetes manifests, checked offline (no engine, no cluster)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/deploy
 .PHONY: test-containers
-test-containers: install ## the images built and the Compose lab run as real containers with podman (PostgreSQL)
+test-containers: install ## the images built, the Compose lab run as containers and the k8s overlay played with podman (PostgreSQL)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/containers
 
 test-crash: install ## writes while services are kill -9-ed: what was acknowledged is kept, once

@@ -1,5 +1,5 @@
-"""Fixtures: podman, the base images, the service images, and the lab of
-deploy/compose.yaml running as containers.
+"""Fixtures: podman, the base images, the service images, the lab of deploy/compose.yaml
+running as containers, and the rendered deploy/k8s overlay played with ``podman kube play``.
 
 Without podman, debootstrap (to make the base images where no registry is reachable) or
 root, the suite is skipped with a clear message, unless ``CUPCAKE_REQUIRE_ALL_SUITES=1``
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +20,8 @@ from tests.containers.base_images import Podman, postgres_image_ensure, python_b
 from tests.containers.compose_lab import ComposeLab, compose_lab_running
 from tests.containers.figures import figure_note, figures_noted, figures_start
 from tests.containers.images import REPO, SERVICES, Built, image_build
+from tests.containers.kube_play import KubeLab, kube_lab_running, translated
+from tests.deploy.kustomize import k8s_copy_with_example_secrets, kustomize_build
 
 COMPOSE_FILE = REPO / "deploy" / "compose.yaml"
 
@@ -101,3 +104,32 @@ def compose_lab(
     }
     project = f"cupcake-ct-{secrets.token_hex(3)}"
     yield from compose_lab_running(podman, COMPOSE_FILE, variables, project=project)
+
+
+@pytest.fixture(scope="module")
+def kube_lab(
+    podman: Podman,
+    images: dict[str, Built],
+    postgres_image: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    pytestconfig: pytest.Config,
+) -> Iterator[KubeLab]:
+    """deploy/k8s/overlays/local, rendered by kustomize and played by ``podman kube play``
+    with fresh secrets, removed afterwards."""
+    work = tmp_path_factory.mktemp("kube")
+    k8s = k8s_copy_with_example_secrets(work)
+    for secrets_env in k8s.rglob("secrets.env"):
+        secrets_env.write_text(secrets_env.read_text().replace("change-me", secrets.token_hex(16)))
+    played = translated(
+        kustomize_build(k8s / "overlays" / "local"),
+        project=f"cupcake-kp-{secrets.token_hex(3)}",
+        # PostgreSQL 15 from Debian's packages: no registry here to pull postgres:16 from.
+        images={"postgres:16": postgres_image},
+    )
+    started = time.monotonic()
+    running = kube_lab_running(podman, played, work)
+    lab = next(running)
+    figure_note(pytestconfig, "kube play", f"the overlay played and ready in "
+                f"{time.monotonic() - started:.1f} s")  # fmt: skip
+    yield lab
+    running.close()
