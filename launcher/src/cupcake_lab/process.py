@@ -84,6 +84,7 @@ class ManagedService:
         self._pump: threading.Thread | None = None
         self._log: TextIO | None = None
         self._log_lock = threading.Lock()
+        self._log_failing = False
         self.state = "stopped"
 
     @property
@@ -254,10 +255,28 @@ class ManagedService:
     def _record(self, line: str) -> None:
         self._tail.append(line)
         with self._log_lock:
-            if self._log is None:
-                self._log_file.parent.mkdir(parents=True, exist_ok=True)
-                self._log = self._log_file.open("a", encoding="utf-8", buffering=1)
-            self._log.write(line + "\n")
+            try:
+                if self._log is None:
+                    self._log_file.parent.mkdir(parents=True, exist_ok=True)
+                    self._log = self._log_file.open("a", encoding="utf-8", buffering=1)
+                self._log.write(line + "\n")
+            except OSError as exc:
+                self._log_failed(exc)
+            else:
+                self._log_failing = False
+
+    def _log_failed(self, exc: OSError) -> None:
+        # A full disk must not end the pump: the service would then block on a full pipe.
+        # The line still goes to the screen; the file is opened afresh for the next one.
+        if self._log is not None:
+            try:
+                self._log.close()
+            except OSError:
+                pass
+            self._log = None
+        if not self._log_failing:
+            self._log_failing = True
+            self._printer.lab_line(f"{self.spec.name}: its log file cannot be written ({exc})")
 
     def close(self) -> None:
         """Close the service's log file (after it has stopped)."""

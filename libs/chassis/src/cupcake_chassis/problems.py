@@ -30,6 +30,7 @@ LAB_PROBLEMS = {
     "idempotency-key-reused": "Idempotency key reused",
     "rate-limited": "Too many requests",
     "upstream-unavailable": "Upstream unavailable",
+    "database-unavailable": "Database unavailable",
     "deadline-exceeded": "Deadline exceeded",
     "chaos": "Injected fault",
 }
