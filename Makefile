@@ -52,7 +52,7 @@ IN_PROCESS_SUITES := lint test-fuzz test-services test-contract test-chassis uni
 # The suites that start real labs (Chromium, network namespaces), longest first. They mostly
 # wait (on a stalled peer, a deadline, a page), so two run side by side, after the CPU-bound
 # suites above: more at once would stretch the times they measure past their bounds.
-LAB_SUITES := test-browser test-e2e test-failure test-hosts
+LAB_SUITES := test-browser test-e2e test-failure test-hosts test-storage
 LAB_JOBS ?= 2
 # How many CPU-bound suites run side by side: one per core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -133,6 +133,10 @@ test-e2e: install ## end-to-end tests against a real lab started by the launcher
 
 test-failure: install ## the failure table (docs/architecture.md) against real processes: killed, stalled, flaky, slow
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/failure
+
+.PHONY: test-storage
+test-storage: install ## storage faults while the lab serves: SQLite locked, read-only, disk full; PostgreSQL restarted, connections killed
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/storage
 
 .PHONY: test-hosts
 test-hosts: install ## the lab across three network namespaces, links cut and mended (root and ip; skipped without, except in CI)

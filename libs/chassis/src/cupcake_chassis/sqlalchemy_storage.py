@@ -12,7 +12,9 @@ every service's database layer:
 
 ``engine_options(url)`` adds, for a database server, a ping when a connection leaves the
 pool (one that the server closed while it waited is replaced before a request sees it) and
-a bounded connect. Needs SQLAlchemy (the ``sqlalchemy`` extra of the chassis).
+a bounded connect. ``session_close(session)`` ends a request's session even when the
+server closed its connection in the meantime. Needs SQLAlchemy (the ``sqlalchemy`` extra
+of the chassis).
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import ExceptionContext
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from cupcake_chassis.storage import (
@@ -44,6 +47,17 @@ def engine_options(database_url: str) -> dict[str, Any]:
     if database_url.startswith("sqlite"):
         return {}
     return {"pool_pre_ping": True, "connect_args": {"connect_timeout": CONNECT_TIMEOUT}}
+
+
+def session_close(session: Session) -> None:
+    """Close a request's ``session``. A connection the server closed since the request's
+    last statement (a restart, ``pg_terminate_backend``) has nothing left to roll back: the
+    server did, and the pool has dropped it; that is no failure of the request's."""
+    try:
+        session.close()
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
 
 
 def engine_storage_install(engine: Engine) -> None:

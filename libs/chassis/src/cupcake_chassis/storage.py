@@ -40,8 +40,9 @@ log = logging.getLogger("cupcake.storage")
 PROBLEM_KIND = "database-unavailable"
 # How long a statement may wait for a lock outside any request (migrations, commands).
 DEFAULT_LOCK_WAIT = 5.0
-# Kept back from the time left for the answer itself, as each hop keeps back for its caller.
-ANSWER_RESERVE = 0.05
+# Kept back from the time left for the answer itself (at least this, and a fifth of it),
+# so that a refusal reaches a client measuring the deadline before it passes.
+ANSWER_RESERVE = 0.1
 # The longest a readiness probe waits for the write lock: a probe must answer quickly.
 PROBE_LOCK_WAIT = 0.2
 # Below this much free room on the database's disk, readiness says so.
@@ -236,7 +237,7 @@ def lock_wait_seconds(*, longest: float = DEFAULT_LOCK_WAIT) -> float:
     if deadline is None:
         return longest
     remaining = deadline.remaining()
-    return max(0.0, min(longest, remaining - max(ANSWER_RESERVE, remaining * 0.1)))
+    return max(0.0, min(longest, remaining - max(ANSWER_RESERVE, remaining * 0.2)))
 
 
 def is_write(sql: str) -> bool:

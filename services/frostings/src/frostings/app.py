@@ -14,7 +14,7 @@ from apiflask import APIFlask
 
 from cupcake_chassis.databases import sqlalchemy_url
 from cupcake_chassis.logs import logging_configure
-from cupcake_chassis.sqlalchemy_storage import engine_options, engine_storage_install
+from cupcake_chassis.sqlalchemy_storage import engine_options, engine_storage_install, session_close
 from cupcake_chassis.wiring import Wiring
 from frostings.api import catalogue, edits, pairings
 from frostings.catalogue_cache import catalogue_cache_init
@@ -61,6 +61,9 @@ def create_app(
         # SQLite in WAL mode, lock waits within the deadline, refused writes and dead
         # connections answered and replaced by themselves (cupcake_chassis.storage).
         engine_storage_install(db.engine)
+    # Before Flask-SQLAlchemy's own (teardowns run last registered first): a session whose
+    # connection the server closed meanwhile ends quietly, not as a 500 after the answer.
+    app.teardown_appcontext(_session_ended)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     app.extensions[EXTENSION_KEY] = peers_create(app.config, wiring)
     catalogue_cache_init(app)
@@ -74,3 +77,9 @@ def create_app(
     app.register_blueprint(edits.bp)
     middleware_install(app, clock=wiring.clock)
     return app
+
+
+def _session_ended(exc: BaseException | None) -> None:
+    if db.session.registry.has():
+        session_close(db.session())
+        db.session.remove()

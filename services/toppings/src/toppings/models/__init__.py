@@ -21,7 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from cupcake_chassis.changes import ChangeSignal, change_signal_for
 from cupcake_chassis.databases import sqlalchemy_url
 from cupcake_chassis.sqlalchemy_changes import catalogue_changes_watch
-from cupcake_chassis.sqlalchemy_storage import engine_options, engine_storage_install
+from cupcake_chassis.sqlalchemy_storage import (
+    engine_options,
+    engine_storage_install,
+    session_close,
+)
 
 from ..settings import DATABASE_URL
 from .meta import Base
@@ -93,7 +97,7 @@ def includeme(config: Configurator) -> None:
             return get_tm_session(factory, request.tm, request=request)
         # A read: a plain session, closed (its reads rolled back) when the request ends.
         session = factory(info={"request": request})
-        request.add_finished_callback(lambda _request: session.close())
+        request.add_finished_callback(lambda _request: session_close(session))
         return session
 
     config.add_request_method(dbsession, reify=True)
