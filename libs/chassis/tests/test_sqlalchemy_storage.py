@@ -10,12 +10,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from cupcake_chassis import sqlalchemy_storage, storage
 from cupcake_chassis.clock import SYSTEM_CLOCK
-from cupcake_chassis.sqlalchemy_storage import engine_options, engine_storage_install
+from cupcake_chassis.databases import sqlalchemy_url
+from cupcake_chassis.sqlalchemy_storage import (
+    engine_options,
+    engine_storage_install,
+    session_close,
+)
 from cupcake_chassis.storage import storage_failure
 from cupcake_testing.deadlines import under_deadline
+from cupcake_testing.postgres import postgres_server_url, throwaway_database
 
 
 @pytest.fixture
@@ -110,3 +117,27 @@ def test_a_connection_opened_read_only_is_replaced_once_the_file_is_writable(
     with engine.connect() as connection:
         assert connection.connection.dbapi_connection is not opened_read_only
     insert(engine, "a")
+
+
+@pytest.fixture
+def postgres_engine() -> Iterator[Engine]:
+    """An engine on a throwaway PostgreSQL database, as the services build theirs."""
+    with throwaway_database(postgres_server_url(), prefix="cupcake_chassis_storage") as url:
+        built = create_engine(sqlalchemy_url(url), **engine_options(sqlalchemy_url(url)))
+        engine_storage_install(built)
+        yield built
+        built.dispose()
+
+
+def test_a_session_whose_connection_the_server_killed_closes_quietly(
+    postgres_engine: Engine,
+) -> None:
+    session = Session(postgres_engine)
+    backend = session.execute(text("SELECT pg_backend_pid()")).scalar()
+    with postgres_engine.connect() as other:  # a connection of this test's own
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+
+    session_close(session)  # the request's answer stands
+
+    with Session(postgres_engine) as fresh:  # and the pool hands out a live connection
+        assert fresh.execute(text("SELECT 1")).scalar() == 1
