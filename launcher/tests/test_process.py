@@ -86,3 +86,36 @@ def test_failed_migrations_raise_with_their_output(tmp_path: Path) -> None:
         service.migrate()
     service.close()
     assert caught.value.tail == ["no such table"]
+
+
+class ChattySleeper(SleeperService):
+    """A sleeper that prints three lines before it sleeps."""
+
+    def server_argv(self) -> list[str]:
+        """Three lines, then a long sleep."""
+        code = "import time\nfor n in range(3): print('line', n, flush=True)\ntime.sleep(600)"
+        return [sys.executable, "-c", code]
+
+
+def test_a_log_file_that_cannot_be_written_stops_nothing(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    # /dev/full: every write fails as on a full disk (ENOSPC).
+    service = ChattySleeper(
+        SLEEPER,
+        host="127.0.0.1",
+        port=1,
+        env={"PATH": "/usr/bin:/bin"},
+        log_file=Path("/dev/full"),
+        printer=LinePrinter(stream, colour=False),
+    )
+    service.start()
+    try:
+        deadline = time.monotonic() + 10
+        while "line 2" not in service.tail() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        service.stop(timeout=5)
+    service.close()
+    printed = stream.getvalue()
+    assert [f"  sleeper | line {n}" in printed for n in range(3)] == [True, True, True]
+    assert printed.count("its log file cannot be written") == 1

@@ -223,8 +223,17 @@ def traffic_figures(
         "writes": len(writes),
         "writes_201": sum(1 for write in writes if write.outcome == ACKNOWLEDGED),
         "writes_503": sum(1 for write in writes if write.status == 503),
+        "reasons": " ".join(
+            sorted({refusal_reason(write) for write in writes if write.status == 503})
+        ),
         "slowest_write_s": round(max((write.seconds for write in writes), default=0.0), 3),
     }
+
+
+def refusal_reason(attempt: Attempt) -> str:
+    """Why a write was refused: its problem's ``reason``, else its kind."""
+    body = attempt.body or {}
+    return str(body.get("reason") or str(body.get("type", "?")).rsplit(":", 1)[-1])
 
 
 def same_processes(lab: RunningLab, before: dict[str, tuple[object, object]]) -> None:

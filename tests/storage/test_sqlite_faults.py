@@ -16,6 +16,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, closing
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ import httpx
 import pytest
 
 from cupcake_testing.storage_faults import file_read_only, write_lock_held
-from tests.e2e.conftest import SERVICES, RunningLab, start_lab, stop_lab
+from tests.e2e.conftest import SERVICES, RunningLab, start_lab, stop_lab, wait_until
 
 from .conftest import (
     FIGURES,
@@ -205,6 +206,24 @@ def disk_filled(folder: Path) -> Path:
     return filler
 
 
+def logs_go_on(lab: RunningLab) -> None:
+    """Assert the launcher said the log files could not be written, and that each service's
+    log file takes its lines again: the launcher passed the output on throughout."""
+    assert "its log file cannot be written" in lab.output.read_text()
+    logs = Path(lab.env["CUPCAKE_STATE_DIR"]) / "logs"
+    sizes = {service: (logs / f"{service}.log").stat().st_size for service in SERVICES}
+    with httpx.Client(timeout=10) as client:
+        for service in SERVICES:
+            client.get(f"{lab.urls[service]}/healthz")
+    for service in SERVICES:
+        wait_until(partial(grown, logs / f"{service}.log", sizes[service]), timeout=10)
+
+
+def grown(path: Path, size: int) -> bool:
+    """Whether the file at ``path`` is longer than ``size`` bytes."""
+    return path.stat().st_size > size
+
+
 def test_the_disk_under_the_state_folder_full(full_disk_lab: RunningLab) -> None:
     lab = full_disk_lab
     traffic, before = Traffic(lab), lab.processes()
@@ -228,6 +247,7 @@ def test_the_disk_under_the_state_folder_full(full_disk_lab: RunningLab) -> None
     readyz = degraded_by(readies, "disk", SERVICES)
     recovered = recovery(traffic, SERVICES)
     same_processes(lab, before)
+    logs_go_on(lab)
     lost = writes_kept(traffic, refused_may_be_stored=False)
     whole(lab)
     assert lost == 0
