@@ -31,15 +31,21 @@ class SleeperService(ManagedService):
 
 
 def make_service(
-    tmp_path: Path, stream: io.StringIO, spec: ServiceSpec = SLEEPER
+    tmp_path: Path,
+    stream: io.StringIO,
+    spec: ServiceSpec = SLEEPER,
+    *,
+    kind: type[SleeperService] = SleeperService,
+    log_file: Path | None = None,
 ) -> ManagedService:
-    """A sleeper service logging into ``tmp_path`` and printing to ``stream``."""
-    return SleeperService(
+    """A sleeper service (of ``kind``) logging into ``tmp_path`` (or ``log_file``) and
+    printing to ``stream``."""
+    return kind(
         spec,
         host="127.0.0.1",
         port=1,
         env={"PATH": "/usr/bin:/bin"},
-        log_file=tmp_path / "sleeper.log",
+        log_file=log_file or tmp_path / "sleeper.log",
         printer=LinePrinter(stream, colour=False),
     )
 
@@ -100,22 +106,23 @@ class ChattySleeper(SleeperService):
 def test_a_log_file_that_cannot_be_written_stops_nothing(tmp_path: Path) -> None:
     stream = io.StringIO()
     # /dev/full: every write fails as on a full disk (ENOSPC).
-    service = ChattySleeper(
-        SLEEPER,
-        host="127.0.0.1",
-        port=1,
-        env={"PATH": "/usr/bin:/bin"},
-        log_file=Path("/dev/full"),
-        printer=LinePrinter(stream, colour=False),
-    )
+    service = make_service(tmp_path, stream, kind=ChattySleeper, log_file=Path("/dev/full"))
     service.start()
     try:
-        deadline = time.monotonic() + 10
-        while "line 2" not in service.tail() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        assert said(service, "line 2")
     finally:
         service.stop(timeout=5)
     service.close()
     printed = stream.getvalue()
     assert [f"  sleeper | line {n}" in printed for n in range(3)] == [True, True, True]
     assert printed.count("its log file cannot be written") == 1
+
+
+def said(service: ManagedService, line: str, within: float = 10.0) -> bool:
+    """Whether ``line`` shows in the service's output within ``within`` seconds."""
+    ends = time.monotonic() + within
+    while line not in service.tail():
+        if time.monotonic() > ends:
+            return False
+        time.sleep(0.01)
+    return True

@@ -7,7 +7,6 @@ stored, whole (as the 201 said it), and once; what was refused must not be.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 import uuid
@@ -21,8 +20,9 @@ import httpx
 import pytest
 
 from tests.crash.storm import ACKNOWLEDGED, REFUSED, Attempt, attempt_of
-from tests.e2e.conftest import RunningLab, start_lab, stop_lab, wait_until
+from tests.e2e.conftest import RunningLab, lab_running, wait_until
 from tests.failure.conftest import FRONT_DOOR_DEADLINE, WITHIN_DEADLINE
+from tests.figures import figures_report
 
 FIGURES_FILE = Path("test-results/storage-figures.json")
 # Each fault's figures, in the order they were measured, for the terminal summary.
@@ -56,9 +56,8 @@ def required(what: str, missing: bool) -> None:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     """A lab on SQLite shared by one module's tests, stopped cleanly afterwards."""
-    running = start_lab(tmp_path_factory.mktemp("storage-lab"), extra_env=LAB_ENV)
-    yield running
-    assert stop_lab(running) == 0, running.output.read_text()
+    with lab_running(tmp_path_factory.mktemp("storage-lab"), extra_env=LAB_ENV) as running:
+        yield running
 
 
 @dataclass(frozen=True)
@@ -245,13 +244,7 @@ def same_processes(lab: RunningLab, before: dict[str, tuple[object, object]]) ->
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Show each fault's figures and keep them in test-results/."""
-    if not FIGURES:
-        return
-    FIGURES_FILE.parent.mkdir(exist_ok=True)
-    FIGURES_FILE.write_text(json.dumps(FIGURES, indent=2) + "\n")
-    terminalreporter.section("storage fault figures")
-    for name, figures in FIGURES.items():
-        terminalreporter.write_line(f"{name}: " + ", ".join(f"{k} {v}" for k, v in figures.items()))
+    figures_report(terminalreporter, FIGURES, path=FIGURES_FILE, title="storage fault figures")
 
 
 def reads_answered(traffic: Traffic, client: httpx.Client) -> None:

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
 
 from tests.crash.storm import ACKNOWLEDGED, REFUSED, Attempt, Storm
-from tests.e2e.conftest import SERVICES, RunningLab, start_lab, stop_lab, wait_until
+from tests.e2e.conftest import SERVICES, RunningLab, lab_running, wait_until
 
 from .conftest import (
     FIGURES,
@@ -64,9 +65,22 @@ def server() -> Iterator[PrivateServer]:
 def lab(server: PrivateServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     """A lab whose three services keep their data on ``server``."""
     urls = {f"{service.upper()}_DATABASE_URL": server.url(service) for service in SERVICES}
-    running = start_lab(tmp_path_factory.mktemp("storage-pg-lab"), extra_env={**LAB_ENV, **urls})
-    yield running
-    assert stop_lab(running) == 0, running.output.read_text()
+    folder = tmp_path_factory.mktemp("storage-pg-lab")
+    with lab_running(folder, extra_env={**LAB_ENV, **urls}) as running:
+        yield running
+
+
+@contextmanager
+def loaded(traffic: Traffic) -> Iterator[None]:
+    """The lab under load (``load``) while the block runs."""
+    storms = load(traffic)
+    for storm in storms:
+        storm.start()
+    try:
+        yield
+    finally:
+        for storm in storms:
+            storm.stop()
 
 
 def load(traffic: Traffic) -> list[Storm]:
@@ -118,10 +132,7 @@ def test_the_server_restarted_under_load(server: PrivateServer, lab: RunningLab)
     traffic, before = Traffic(lab), lab.processes()
     with httpx.Client(timeout=10) as client:
         reads_answered(traffic, client)
-        storms = load(traffic)
-        for storm in storms:
-            storm.start()
-        try:
+        with loaded(traffic):
             writes_flow(traffic)
             start = traffic.mark()
             server.ctl("-m", "fast", "stop")
@@ -131,9 +142,6 @@ def test_the_server_restarted_under_load(server: PrivateServer, lab: RunningLab)
             server.start()
             down_for = time.monotonic() - stopped
             recovered = writes_flow(traffic)
-        finally:
-            for storm in storms:
-                storm.stop()
         end = traffic.mark()
 
     answered_in_time(traffic, start, end)
@@ -160,10 +168,7 @@ def test_connections_killed_by_the_server_under_load(
     terminated, readies = [], []
     with httpx.Client(timeout=10) as client:
         reads_answered(traffic, client)
-        storms = load(traffic)
-        for storm in storms:
-            storm.start()
-        try:
+        with loaded(traffic):
             writes_flow(traffic)
             start = traffic.mark()
             for _ in range(TERMINATIONS):
@@ -171,9 +176,6 @@ def test_connections_killed_by_the_server_under_load(
                 time.sleep(BETWEEN_TERMINATIONS)
                 readies.append(readiness(lab, client))
             recovered = writes_flow(traffic)
-        finally:
-            for storm in storms:
-                storm.stop()
         end = traffic.mark()
 
     assert all(count > 0 for count in terminated), terminated

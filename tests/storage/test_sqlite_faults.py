@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from cupcake_testing.storage_faults import file_read_only, write_lock_held
-from tests.e2e.conftest import SERVICES, RunningLab, start_lab, stop_lab, wait_until
+from tests.e2e.conftest import SERVICES, RunningLab, lab_running, wait_until
 
 from .conftest import (
     FIGURES,
@@ -178,11 +178,8 @@ def full_disk_lab(tmp_path: Path) -> Iterator[RunningLab]:
     subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={TMPFS_SIZE}", "tmpfs", str(state)],
                    check=True)  # fmt: skip
     try:
-        running = start_lab(tmp_path, extra_env=LAB_ENV)
-        try:
+        with lab_running(tmp_path, extra_env=LAB_ENV) as running:
             yield running
-        finally:
-            assert stop_lab(running) == 0, running.output.read_text()
     finally:
         if subprocess.run(["umount", str(state)], check=False).returncode != 0:
             subprocess.run(["umount", "--lazy", str(state)], check=True)
