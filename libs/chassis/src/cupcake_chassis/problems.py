@@ -30,6 +30,7 @@ LAB_PROBLEMS = {
     "idempotency-key-reused": "Idempotency key reused",
     "rate-limited": "Too many requests",
     "upstream-unavailable": "Upstream unavailable",
+    "overloaded": "Service overloaded",
     "deadline-exceeded": "Deadline exceeded",
     "chaos": "Injected fault",
 }
