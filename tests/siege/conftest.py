@@ -23,6 +23,12 @@ FIGURES_FILE = Path("test-results/siege-figures.json")
 FIGURES: list[dict[str, object]] = []
 
 
+def figures_record(row: dict[str, object]) -> dict[str, object]:
+    """Keep one load's figures (``row``, which a test may still complete) for the summary."""
+    FIGURES.append(row)
+    return row
+
+
 def seconds_setting(name: str, default: float) -> float:
     """A duration of the siege, from the environment (``default`` when unset)."""
     return float(os.environ.get(name) or default)
@@ -34,17 +40,17 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     settings under test are the launcher's own."""
     started = time.monotonic()
     running = start_lab(tmp_path_factory.mktemp("siege-lab"), chaos=True)
-    FIGURES.append({"load": "lab started", "seconds": round(time.monotonic() - started, 1)})
+    figures_record({"load": "lab started", "seconds": round(time.monotonic() - started, 1)})
     yield running
     assert stop_lab(running) == 0, running.output.read_text()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Show each load's figures and keep them in test-results/siege-figures.json."""
-    if not FIGURES:
-        return
-    FIGURES_FILE.parent.mkdir(exist_ok=True)
-    FIGURES_FILE.write_text(json.dumps(FIGURES, indent=2) + "\n")
-    terminalreporter.section("siege figures (latency as the client measured it)")
-    for row in FIGURES:
-        terminalreporter.write_line(" | ".join(f"{key} {value}" for key, value in row.items()))
+    """Show each load's figures, one line each, and keep them in FIGURES_FILE."""
+    lines = [" | ".join(f"{key} {value}" for key, value in row.items()) for row in FIGURES]
+    if lines:
+        terminalreporter.section("siege figures (latency as the client measured it)")
+        for line in lines:
+            terminalreporter.write_line(line)
+        FIGURES_FILE.parent.mkdir(exist_ok=True)
+        FIGURES_FILE.write_text(json.dumps(FIGURES, indent=2) + "\n")

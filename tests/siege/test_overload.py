@@ -25,7 +25,7 @@ import pytest
 
 from tests.e2e.conftest import RunningLab
 from tests.failure.conftest import COMPOSE, FRONT_DOOR_DEADLINE, chaos
-from tests.siege.conftest import FIGURES, seconds_setting
+from tests.siege.conftest import figures_record, seconds_setting
 from tests.siege.load import LOST, Run, Target, load, percentile
 
 COMPOSITIONS = (
@@ -134,8 +134,7 @@ def besieged(name: str, target: Target, capacity: Capacity, *, times: float, sec
     """``times`` the capacity in users on ``target`` for ``seconds``, held to the issue's
     bounds (see the module's docstring); its figures are kept for the summary."""
     run = load(target, users=round(times * capacity.users), seconds=seconds)
-    row = figures(name, run, capacity, None)
-    FIGURES.append(row)
+    row = figures_record(figures(name, run, capacity, None))
     statuses = {a.status for a in run.answers}
     assert statuses <= {200, 503}, f"answers other than 200 and 503: {row}"
     for refusal in run.of_status(503):
@@ -184,7 +183,7 @@ def test_clients_ignoring_retry_after_get_their_200s_within_the_deadline(
         seconds=seconds_setting("SIEGE_STEP_SECONDS", 10.0),
         polite=False,
     )
-    FIGURES.append(figures("composition 10x, ignoring Retry-After", run, capacity, None))
+    figures_record(figures("composition 10x, ignoring Retry-After", run, capacity, None))
     assert {a.status for a in run.answers} <= {200, 503}
     assert percentile([a.seconds for a in run.of_status(200)], 0.99) <= OK_P99
     assert run.per_second(200) >= GOODPUT_SHARE * capacity.per_second

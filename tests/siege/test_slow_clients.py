@@ -27,7 +27,7 @@ import pytest
 
 from tests.e2e.conftest import SERVICES, RunningLab
 from tests.failure.conftest import COMPOSE, WITHIN_DEADLINE
-from tests.siege.conftest import FIGURES
+from tests.siege.conftest import figures_record
 
 HALF_OPEN = 2000
 # Longer than the services' header-read timeout (10 s), so that the attacker has to open
@@ -158,7 +158,7 @@ def test_another_client_is_answered_while_one_holds_2000_half_open_connections(
             compositions.append(seconds)
             time.sleep(PROBE_EVERY)
         cut = attacker.cut
-    FIGURES.append(
+    figures_record(
         {
             "load": f"{HALF_OPEN} half-open connections to {service}",
             "seconds": HOLD_SECONDS,

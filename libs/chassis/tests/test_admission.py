@@ -26,6 +26,8 @@ from cupcake_chassis.env import Environment, SettingError
 from cupcake_chassis.problems import StartResponse
 from cupcake_testing.clock import ManualClock
 
+from .test_changes import wait_for
+
 
 def entered(gate: AdmissionGate, verdicts: list[str]) -> threading.Thread:
     """A thread entering ``gate`` (its verdict appended to ``verdicts``), started."""
@@ -34,20 +36,12 @@ def entered(gate: AdmissionGate, verdicts: list[str]) -> threading.Thread:
     return thread
 
 
-def until(check: Any, timeout: float = 5.0) -> None:
-    """Wait (a bounded time) until ``check()`` holds."""
-    ends = time.monotonic() + timeout
-    while not check():
-        assert time.monotonic() < ends, "not true in time"
-        time.sleep(0.001)
-
-
 def test_requests_work_up_to_the_concurrency_then_queue_then_are_refused() -> None:
     gate = AdmissionGate(concurrency=2, queue=1, wait=5.0)
     assert [gate.enter(), gate.enter()] == [ADMITTED, ADMITTED]
     verdicts: list[str] = []
     waiter = entered(gate, verdicts)
-    until(lambda: gate.waiting == 1)
+    wait_for(lambda: gate.waiting == 1)
     assert gate.enter() == QUEUE_FULL  # the queue holds one
     gate.leave(0.001)
     waiter.join(timeout=5)
@@ -78,7 +72,7 @@ def test_the_queue_is_first_come_first_served() -> None:
         thread = threading.Thread(target=queued, args=(number,), daemon=True)
         thread.start()
         threads.append(thread)
-        until(lambda n=number: gate.waiting == n + 1)
+        wait_for(lambda n=number: gate.waiting == n + 1)
     gate.leave(0.001)
     for thread in threads:
         thread.join(timeout=5)
