@@ -83,14 +83,40 @@ def test_the_queue_is_first_come_first_served() -> None:
 def test_a_request_is_refused_at_once_when_its_wait_would_be_too_long() -> None:
     gate = AdmissionGate(concurrency=2, queue=100, wait=0.1)
     assert [gate.enter(), gate.enter()] == [ADMITTED, ADMITTED]
-    for _ in range(50):  # requests lately held their place 0.3 s: a turn comes every 0.15 s
-        gate.leave(0.3)
+    for _ in range(200):  # requests lately held their place far longer than the wait
+        gate.leave(3.0)
         assert gate.enter() == ADMITTED
-    assert gate.foreseen_wait() > 0.1
+    verdicts: list[str] = []
+    waiters = [entered(gate, verdicts) for _ in range(2)]
+    wait_for(lambda: gate.waiting == 2)  # a turn every 0.05 s at most: two may wait
     started = time.monotonic()
     assert gate.enter() == QUEUE_FULL
     assert time.monotonic() - started < 0.05
-    assert gate.waiting == 0
+    gate.leave(0.001)
+    gate.leave(0.001)
+    for waiter in waiters:
+        waiter.join(timeout=5)
+    assert verdicts == [ADMITTED, ADMITTED]
+
+
+def test_one_request_held_up_by_a_hiccup_does_not_shorten_the_queue() -> None:
+    gate = AdmissionGate(concurrency=2, queue=64, wait=0.1)
+    assert [gate.enter(), gate.enter()] == [ADMITTED, ADMITTED]
+    for _ in range(100):
+        gate.leave(0.001)
+        assert gate.enter() == ADMITTED
+    gate.leave(5.0)  # the machine stalled under this one
+    assert gate.enter() == ADMITTED
+    verdicts: list[str] = []
+    waiters = [entered(gate, verdicts) for _ in range(14)]  # the bench's 16 users in all
+    wait_for(lambda: gate.waiting + verdicts.count(QUEUE_FULL) == 14)
+    assert QUEUE_FULL not in verdicts
+    for _ in range(16):
+        gate.leave(0.001)
+    for waiter in waiters:
+        waiter.join(timeout=5)
+    assert verdicts == [ADMITTED] * 14
+    assert (gate.at_work, gate.waiting) == (0, 0)
 
 
 def test_a_request_that_waited_too_long_after_all_is_refused_and_leaves_the_queue() -> None:

@@ -9,8 +9,8 @@ and queues the others, first come first served, while the wait for a turn it for
 (the requests ahead, times the recent time a request holds its place, shared among the
 places) stays within ``wait`` seconds and the queue within ``queue`` requests; any other
 request is answered at once with ``503`` problem+json and ``Retry-After``, before any
-framework code runs. One that waited twice ``wait`` all the same (the work slowed down
-while it waited) is refused then. The server is given more threads than ``concurrency +
+framework code runs. One that waited five times ``wait`` all the same (the work slowed
+down while it waited) is refused then. The server is given more threads than ``concurrency +
 queue`` (the launcher, the images), so that requests reach this gate as they arrive rather
 than wait in the server's own queue. Health checks, readiness, metrics and the chaos
 controls pass by: the answers that say how a service is must not be refused for its load.
@@ -41,13 +41,14 @@ ALWAYS_ADMITTED = ("/healthz", "/readyz", "/metrics", "/_chaos")
 ADMITTED = "admitted"
 QUEUE_FULL = "queue_full"
 WAITED_TOO_LONG = "waited_too_long"
-# How much each request's time at work moves the gate's estimate of it (a moving average):
-# enough to follow a peer that turned slow within a few requests.
-HOLD_WEIGHT = 0.1
-# A queued request gives up after this many times the foreseen wait the gate allows: only
-# when the work slowed down after it was queued (the estimate lags behind), never for
-# being queued right at that limit.
-GIVE_UP = 2
+# How much each request's time at work moves the gate's estimate of it (a moving average),
+# each counting for at most the whole wait: a peer that turned slow shortens the queue
+# within a few dozen requests, one request held up by a hiccup of the machine does not.
+HOLD_WEIGHT = 0.05
+# A queued request gives up after this many times the foreseen wait the gate allows (half
+# the front door's deadline by default): only when the work slowed down after it was
+# queued, never for a hiccup.
+GIVE_UP = 5
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ class AdmissionGate:
     def leave(self, held: float) -> None:
         """Give a place back, held ``held`` seconds: to the first request waiting, if any."""
         with self._lock:
-            self._hold += HOLD_WEIGHT * (held - self._hold)
+            self._hold += HOLD_WEIGHT * (min(held, self.wait) - self._hold)
             if self._waiting:
                 self._waiting.popleft().release()
             else:
