@@ -67,12 +67,19 @@ class Run:
     users: int
     started: float
     stopped: float
+    ramp: float = 0.0  # seconds over which the users arrived
     answers: list[Answer] = field(default_factory=list)
     lags: list[float] = field(default_factory=list)  # how late the client's loop woke up
 
     def of_status(self, status: int) -> list[Answer]:
         """The answers with ``status``."""
         return [a for a in self.answers if a.status == status]
+
+    def settled_seconds(self, status: int) -> list[float]:
+        """How long each answer with ``status`` took, of the requests sent once every user
+        had arrived (the ramp is the load's warm-up, as `make bench`'s first second is)."""
+        settled = self.started + self.ramp
+        return [a.seconds for a in self.answers if a.status == status and a.sent >= settled]
 
     @property
     def seconds(self) -> float:
@@ -155,7 +162,7 @@ async def _lag_watch(run: Run, *, until: float) -> None:
 
 async def _load(target: Target, *, users: int, seconds: float, ramp: float, polite: bool) -> Run:
     started = time.monotonic()
-    run = Run(users=users, started=started, stopped=started)
+    run = Run(users=users, started=started, stopped=started, ramp=ramp)
     until = started + seconds
     await asyncio.gather(
         _lag_watch(run, until=until),
