@@ -21,6 +21,14 @@ from cupcake_lab.services import ServiceSpec
 
 TAIL_LINES = 40
 _PR_SET_PDEATHSIG = 1
+# Connections a worker takes at once (granian's --backpressure; its default, 1,024, let
+# 1,024 half-open connections shut every other client out): far more than the requests
+# it works on, which admission control bounds (README, "Reliability under siege").
+CONNECTIONS_PER_WORKER = 4096
+# Milliseconds a connection may take to send a request's headers, and stay idle between
+# requests (granian's default: 30 s). Longer than the peers' HTTP clients keep an idle
+# connection (httpx: 5 s), so that a pooled connection is always closed by its client.
+HEADER_READ_TIMEOUT_MS = 10_000
 
 
 class ServiceFailed(Exception):
@@ -141,6 +149,10 @@ class ManagedService:
             "--port", str(self.port),
             "--workers", str(self._workers),
             "--blocking-threads", str(self._threads),
+            # Connections, not requests: granian's backpressure is a permit a connection
+            # holds for its whole life, so idle and slow clients must not exhaust it.
+            "--backpressure", str(CONNECTIONS_PER_WORKER),
+            "--http1-header-read-timeout", str(HEADER_READ_TIMEOUT_MS),
             "--no-ws",
             # A worker that will not stop gracefully is killed, so that stopping a service
             # (or the launcher dying) never leaves one holding the port.

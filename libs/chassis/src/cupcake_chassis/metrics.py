@@ -55,6 +55,11 @@ REQUEST_SECONDS = Histogram(
     ["method", "route"],
     buckets=DURATION_BUCKETS,
 )
+REQUESTS_REFUSED = Counter(
+    "http_requests_refused_total",
+    "Requests refused for load (503) before any work, by reason (queue_full, waited_too_long)",
+    ["reason"],
+)
 UPSTREAM_CALLS = Counter(
     "upstream_calls_total",
     "Calls to other services, by upstream and outcome (ok, http_4xx, http_5xx, stale, "
@@ -133,6 +138,11 @@ def request_count(method: str, route: str | None, status: int, seconds: float) -
         row = tally.durations[(method, label)] = [0] * len(_BOUNDS) + [0.0]
     row[bisect_left(_BOUNDS, seconds)] += 1  # the first bucket whose bound is >= seconds
     row[-1] += seconds
+
+
+def refusal_count(reason: str) -> None:
+    """Count one request refused for load (admission control), and why."""
+    _counted((REQUESTS_REFUSED, reason))
 
 
 def upstream_count(upstream: str, *, outcome: str, cache: str, breaker: str) -> None:

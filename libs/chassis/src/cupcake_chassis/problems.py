@@ -31,6 +31,7 @@ LAB_PROBLEMS = {
     "rate-limited": "Too many requests",
     "upstream-unavailable": "Upstream unavailable",
     "database-unavailable": "Database unavailable",
+    "overloaded": "Service overloaded",
     "deadline-exceeded": "Deadline exceeded",
     "chaos": "Injected fault",
 }
