@@ -160,7 +160,7 @@ test-containers: install ## the images built, the Compose lab run as containers 
 test-siege: install ## hostile clients and overload: 2,000 half-open connections, 2x/5x/10x the capacity (about 3 min, run alone)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/siege
 
-test-siege-long: install ## test-siege with every load held for 30 s (about 5 min)
+test-siege-long: install ## test-siege with every load held for 30 s (about 4 min)
 	SIEGE_STEP_SECONDS=30 $(BIN)/pytest $(PYTEST_FLAGS) tests/siege
 
 test-crash: install ## writes while services are kill -9-ed: what was acknowledged is kept, once
