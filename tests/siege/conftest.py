@@ -8,7 +8,6 @@ load lasts (10 s); `make test-siege-long` holds every load for the full 30 s.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterator
@@ -17,15 +16,17 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import RunningLab, start_lab, stop_lab
+from tests.figures import figures_report
 
 FIGURES_FILE = Path("test-results/siege-figures.json")
-# One row per load, in the order measured: what the terminal summary and the README show.
-FIGURES: list[dict[str, object]] = []
+# Each load's figures, in the order measured: what the terminal summary and the README show.
+FIGURES: dict[str, dict[str, object]] = {}
 
 
-def figures_record(row: dict[str, object]) -> dict[str, object]:
-    """Keep one load's figures (``row``, which a test may still complete) for the summary."""
-    FIGURES.append(row)
+def figures_record(load: str, row: dict[str, object]) -> dict[str, object]:
+    """Keep the figures of ``load`` (``row``, which a test may still complete) for the
+    summary."""
+    FIGURES[load] = row
     return row
 
 
@@ -40,17 +41,16 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     settings under test are the launcher's own."""
     started = time.monotonic()
     running = start_lab(tmp_path_factory.mktemp("siege-lab"), chaos=True)
-    figures_record({"load": "lab started", "seconds": round(time.monotonic() - started, 1)})
+    figures_record("lab started", {"seconds": round(time.monotonic() - started, 1)})
     yield running
     assert stop_lab(running) == 0, running.output.read_text()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Show each load's figures, one line each, and keep them in FIGURES_FILE."""
-    lines = [" | ".join(f"{key} {value}" for key, value in row.items()) for row in FIGURES]
-    if lines:
-        terminalreporter.section("siege figures (latency as the client measured it)")
-        for line in lines:
-            terminalreporter.write_line(line)
-        FIGURES_FILE.parent.mkdir(exist_ok=True)
-        FIGURES_FILE.write_text(json.dumps(FIGURES, indent=2) + "\n")
+    """Show each load's figures and keep them in test-results/."""
+    figures_report(
+        terminalreporter,
+        FIGURES,
+        path=FIGURES_FILE,
+        title="siege figures (latency as the client measured it)",
+    )

@@ -107,13 +107,12 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def figures(name: str, run: Run, capacity: Capacity) -> dict[str, object]:
-    """One row of the siege's figures (its recovery is added once measured)."""
+def figures(run: Run, capacity: Capacity) -> dict[str, object]:
+    """One load's figures (its recovery is added once measured)."""
     ok = run.settled_seconds(200)
     refused = run.settled_seconds(503)
     in_ramp = [a.seconds for a in run.answers if a.sent < run.started + run.ramp]
     return {
-        "load": name,
         "users": run.users,
         "seconds": round(run.seconds, 1),
         "capacity/s": round(capacity.per_second),
@@ -140,7 +139,7 @@ def besieged(name: str, target: Target, capacity: Capacity, *, times: float, sec
     """``times`` the capacity in users on ``target`` for ``seconds``, held to the issue's
     bounds (see the module's docstring); its figures are kept for the summary."""
     run = load(target, users=round(times * capacity.users), seconds=seconds)
-    row = figures_record(figures(name, run, capacity))
+    row = figures_record(name, figures(run, capacity))
     statuses = {a.status for a in run.answers}
     assert statuses <= {200, 503}, f"answers other than 200 and 503: {row}"
     for refusal in run.of_status(503):
@@ -189,7 +188,7 @@ def test_clients_ignoring_retry_after_get_their_200s_within_the_deadline(
         seconds=seconds_setting("SIEGE_STEP_SECONDS", 10.0),
         polite=False,
     )
-    row = figures_record(figures("composition 10x, ignoring Retry-After", run, capacity))
+    row = figures_record("composition 10x, ignoring Retry-After", figures(run, capacity))
     assert {a.status for a in run.answers} <= {200, 503}, f"{row}"
     lag = percentile(run.lags, 0.99)
     assert percentile(run.settled_seconds(200), 0.99) <= OK_P99 + lag, f"{row}"

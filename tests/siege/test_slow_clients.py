@@ -159,14 +159,14 @@ def test_another_client_is_answered_while_one_holds_2000_half_open_connections(
             time.sleep(PROBE_EVERY)
         cut = attacker.cut
     figures_record(
+        f"{HALF_OPEN} half-open connections to {service}",
         {
-            "load": f"{HALF_OPEN} half-open connections to {service}",
             "seconds": HOLD_SECONDS,
             "held (median of probes)": median(held),
             "cut by the header timeout and opened again": cut,
             "read max ms": round(max(reads) * 1000, 1),
             "composition max ms": round(max(compositions) * 1000, 1),
-        }
+        },
     )
     assert median(held) >= 0.95 * HALF_OPEN, f"the attacker held only {median(held)} connections"
     assert cut >= HALF_OPEN * 0.9, (

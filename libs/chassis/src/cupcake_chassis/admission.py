@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,46 +135,6 @@ class AdmissionGate:
                 self._at_work -= 1
 
 
-class _Place:
-    """One admitted request's place: given back once, however its answer ends."""
-
-    def __init__(self, gate: AdmissionGate, clock: Clock) -> None:
-        self._gate: AdmissionGate | None = gate
-        self._clock = clock
-        self._taken = clock.monotonic()
-
-    def leave(self) -> None:
-        gate, self._gate = self._gate, None
-        if gate is not None:
-            gate.leave(self._clock.monotonic() - self._taken)
-
-
-class _LeavingBody:
-    """An answer's body that gives its place back once sent (closed or exhausted, whichever
-    comes first), or when dropped, should a server neither close nor exhaust it."""
-
-    def __init__(self, inner: Iterable[bytes], place: _Place) -> None:
-        self._inner = inner
-        self._place = place
-
-    def __iter__(self) -> Iterator[bytes]:
-        try:
-            yield from self._inner
-        finally:
-            self._place.leave()
-
-    def close(self) -> None:
-        try:
-            close = getattr(self._inner, "close", None)
-            if close is not None:
-                close()
-        finally:
-            self._place.leave()
-
-    def __del__(self) -> None:
-        self._place.leave()
-
-
 class AdmissionMiddleware:
     """Lets a bounded number of requests work at once and queue; refuses the others at once
     with ``503`` and ``Retry-After`` (see the module's docstring)."""
@@ -220,16 +180,14 @@ class AdmissionMiddleware:
             metrics.refusal_count(verdict)
             start_response("503 Service Unavailable", list(self._refusal_headers))
             return [self._refusal]
-        place = _Place(self.gate, self.clock)
+        # The place is held while the answer is made, not while it is sent: every framework
+        # here has made its body when it returns (sending it is the server's work), and a
+        # place must come back even from a client that never reads nor closes the body.
+        taken = self.clock.monotonic()
         try:
-            answer = self.app(environ, start_response)
-        except BaseException:
-            place.leave()
-            raise
-        if isinstance(answer, list):  # the body is made: the work is done
-            place.leave()
-            return answer
-        return _LeavingBody(answer, place)
+            return self.app(environ, start_response)
+        finally:
+            self.gate.leave(self.clock.monotonic() - taken)
 
 
 def admission_wrap(
