@@ -3,21 +3,20 @@ door's deadline or a fast refusal, nothing is lost, and the service is itself ag
 
 Capacity is measured first, in the same run and with the same client (so the figures do
 not hinge on how busy the machine is): the answers per second ``X`` that 8 users get (more
-add nothing: two requests work at once). A load is then a number of users, each on its own connection,
-sending its next request as soon as the last is answered, and waiting as ``Retry-After``
-asks after a refusal. The capacity in users is ``X`` times a tenth of the deadline: the
-users served when each answer takes a tenth of the deadline (Little's law). About 100 users
-on the composition here; the issue's 1,000 connections are ten times that.
+add nothing: two requests work at once). A load is then a number of users, each on its own
+connection, sending its next request as soon as the last is answered, and waiting as
+``Retry-After`` asks after a refusal. The capacity in users is ``X`` times a tenth of the
+deadline: the users served when each answer takes a tenth of the deadline (Little's law).
+About 100 users on the composition here; the issue's 1,000 connections are ten times that.
 
 The issue's bounds: 200s with a p99 of at most 1.2 s; refusals (503, ``Retry-After``,
 problem+json) with a p99 under 50 ms; within 2 s of the load ending, answers as fast as
 before it. Times are those of the requests sent once every user has arrived (users arrive
 over the first second, the load's warm-up; every answer counts for the rest). The client
-runs on the machine it measures: how late its own event loop woke
-(its p99, measured through the same load) is part of every time it measures and none of
-the service's, so it is added to the bounds and shown with the figures.
+runs on the machine it measures: how late its own event loop woke (its p99, measured
+through the same load) is part of every time it measures and none of the service's, so it
+is added to the bounds and shown with the figures.
 """
-
 from __future__ import annotations
 
 from collections.abc import Iterator
