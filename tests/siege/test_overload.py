@@ -17,6 +17,7 @@ runs on the machine it measures: how late its own event loop woke (its p99, meas
 through the same load) is part of every time it measures and none of the service's, so it
 is added to the bounds and shown with the figures.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
