@@ -54,6 +54,9 @@ IN_PROCESS_SUITES := lint test-fuzz test-services test-contract test-chassis uni
 # suites above: more at once would stretch the times they measure past their bounds.
 LAB_SUITES := test-browser test-e2e test-failure test-hosts
 LAB_JOBS ?= 2
+# The suites that measure a lab under load for a while (a soak, restarts under Locust): one
+# at a time, after all the others, so that no other suite shares the cores they measure.
+SOLO_SUITES := test-soak test-restarts
 # How many CPU-bound suites run side by side: one per core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Suites side by side, each one's output shown whole when it ends.
@@ -67,11 +70,13 @@ check: ## lint and every in-process suite, side by side, fuzzing lightly: the in
 	@FUZZ_MAX_EXAMPLES=$(CHECK_FUZZ_EXAMPLES) $(MAKE) $(SIDE_BY_SIDE) --jobs=$(JOBS) $(IN_PROCESS_SUITES)
 	@echo "make check: lint and every in-process suite passed"
 
-test: ## every test suite but test-crash: those in-process side by side, then those with labs two at a time
+test: ## every test suite but test-crash: those in-process side by side, then those with labs two at a time, then those that measure, one at a time
 	@echo "make test: the in-process suites and test-deploy, $(JOBS) at a time; each one's output shows when it ends"
 	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(JOBS) $(IN_PROCESS_SUITES) test-deploy
 	@echo "make test: the suites with labs, $(LAB_JOBS) at a time: $(LAB_SUITES)"
 	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(LAB_JOBS) $(LAB_SUITES)
+	@echo "make test: the suites that measure, one at a time: $(SOLO_SUITES)"
+	@$(MAKE) $(SIDE_BY_SIDE) --jobs=1 $(SOLO_SUITES)
 	@echo "make test: all suites passed"
 
 # Each distribution's own folder, for the checks run per distribution.
@@ -149,6 +154,18 @@ test-containers: install ## the images built, the Compose lab run as containers 
 
 test-crash: install ## writes while services are kill -9-ed: what was acknowledged is kept, once
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/crash
+
+# How long the soak runs, in seconds: `make test-soak` briefly, `make soak` for ten minutes.
+SOAK_SECONDS ?= 75
+.PHONY: test-soak soak test-restarts
+test-soak: install ## Locust at half the lab's measured capacity for SOAK_SECONDS (75): nothing fails; memory, fds, threads steady; logs rotated
+	CUPCAKE_SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest $(PYTEST_FLAGS) tests/soak
+
+soak: install ## the same soak for ten minutes (about 11 minutes in all)
+	$(MAKE) --no-print-directory test-soak SOAK_SECONDS=600
+
+test-restarts: install ## cupcake-lab restart of each service under Locust, 1 and 2 workers each: no failed request
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/restarts
 
 bench: install ## every goal of the benchmark, measured side by side in one run, then the cost tables (needs wrk)
 	$(BIN)/python -m bench $(BENCH_FLAGS)

@@ -14,11 +14,14 @@ import gevent
 from gevent.pool import Pool
 from locust import HttpUser, events
 from locust.clients import ResponseContextManager
+from urllib3.connectionpool import ConnectionPool
 
 from bench.lab_page import CachedCopy, cached_copy, image_name, page_read, stylesheet_images
+from bench.resend import ResendUnanswered
 
 BROWSER_CONNECTIONS = 6  # what a browser opens to one host at most
 STATIC = "/static/{asset}"
+RESENT = "{address} [sent again: the connection closed unanswered]"
 
 
 @events.init_command_line_parser.add_listener
@@ -61,6 +64,22 @@ class LabBrowser(HttpUser):
         self.http_cache: dict[str, CachedCopy] = {}
         self.on_page: set[str] = set()  # what the current document has loaded
         self.stylesheet_images: list[str] = []
+        # As a browser, send a request once more when a kept-alive connection closes under it.
+        for adapter in self.client.adapters.values():
+            adapter.max_retries = ResendUnanswered(on_resend=self.resent)  # type: ignore[attr-defined]
+
+    def resent(self, method: str | None, url: str | None, pool: ConnectionPool | None) -> None:
+        """Count a request sent again in a row of its own, per address: what a server that
+        stopped or restarted closed under a request, and a browser would not show."""
+        address = f"{pool.host}:{pool.port}" if pool is not None else "?"
+        self.environment.events.request.fire(
+            request_type=method or "?",
+            name=RESENT.format(address=address),
+            response_time=0,
+            response_length=0,
+            exception=None,
+            context={},
+        )
 
     def wait_time(self) -> float:
         """A person's pause between two actions: reading, hesitating."""

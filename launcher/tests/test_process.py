@@ -5,7 +5,9 @@ import socket
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -36,17 +38,32 @@ class SleeperService(ManagedService):
 
 
 def make_service(
-    tmp_path: Path, stream: io.StringIO, spec: ServiceSpec = SLEEPER
+    tmp_path: Path,
+    stream: io.StringIO,
+    spec: ServiceSpec = SLEEPER,
+    kind: type[ManagedService] = SleeperService,
+    **options: Any,
 ) -> ManagedService:
-    """A sleeper service logging into ``tmp_path`` and printing to ``stream``."""
-    return SleeperService(
+    """A sleeper service (or another ``kind``) logging into ``tmp_path`` and printing to
+    ``stream``; ``options`` add to or replace ManagedService's."""
+    return kind(
         spec,
-        host="127.0.0.1",
-        port=1,
-        env={"PATH": "/usr/bin:/bin"},
-        log_file=tmp_path / "sleeper.log",
-        printer=LinePrinter(stream, colour=False),
+        **{
+            "host": "127.0.0.1",
+            "port": 1,
+            "env": {"PATH": "/usr/bin:/bin"},
+            "log_file": tmp_path / "sleeper.log",
+            "printer": LinePrinter(stream, colour=False),
+            **options,
+        },
     )
+
+
+def until(check: Callable[[], bool], timeout: float = 10) -> None:
+    """Wait until ``check`` is true, at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def test_output_is_prefixed_and_kept_in_the_log_file(tmp_path: Path) -> None:
@@ -56,9 +73,7 @@ def test_output_is_prefixed_and_kept_in_the_log_file(tmp_path: Path) -> None:
     service.start()
     try:
         assert service.running and service.describe() == "running"
-        deadline = time.monotonic() + 10
-        while "serving" not in service.tail() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        until(lambda: "serving" in service.tail())
     finally:
         service.stop(timeout=5)
     service.close()
@@ -136,9 +151,7 @@ def rotated_lines(service: ManagedService, tmp_path: Path, rotation: LogRotation
     log, oldest first, after checking none is over the size."""
     service.start()
     try:
-        deadline = time.monotonic() + 20
-        while "line 3000" not in service.tail() and time.monotonic() < deadline:
-            time.sleep(0.01)
+        until(lambda: "line 3000" in service.tail(), timeout=20)
     finally:
         service.stop(timeout=5)
     service.close()
@@ -151,15 +164,7 @@ def rotated_lines(service: ManagedService, tmp_path: Path, rotation: LogRotation
 
 def counting_service(tmp_path: Path, rotation: LogRotation) -> ManagedService:
     """A CountingService logging into ``tmp_path``, rotated as ``rotation`` says."""
-    return CountingService(
-        SLEEPER,
-        host="127.0.0.1",
-        port=1,
-        env={"PATH": "/usr/bin:/bin"},
-        log_file=tmp_path / "sleeper.log",
-        printer=LinePrinter(io.StringIO(), colour=False),
-        log_rotation=rotation,
-    )
+    return make_service(tmp_path, io.StringIO(), kind=CountingService, log_rotation=rotation)
 
 
 def test_the_log_file_rotates_by_size_and_loses_no_line(tmp_path: Path) -> None:
@@ -183,17 +188,12 @@ def test_only_the_newest_rotated_files_are_kept(tmp_path: Path) -> None:
     assert 2 * 900 < sum(len(line) + 1 for line in lines) <= 3 * 1024  # two full, one begun
 
 
-def reuseport_service(tmp_path: Path, script: str = REUSEPORT_SERVER) -> ScriptService:
-    """A server listening as granian's workers do, on a free port."""
-    service = ReuseportService(
-        SLEEPER,
-        host="127.0.0.1",
-        port=free_port(),
-        env={"PATH": "/usr/bin:/bin"},
-        log_file=tmp_path / "sleeper.log",
-        printer=LinePrinter(io.StringIO(), colour=False),
-    )
-    service.script = script
+def reuseport_service(tmp_path: Path) -> ScriptService:
+    """A server listening as granian's workers do, on a free port, started and listening."""
+    service = make_service(tmp_path, io.StringIO(), kind=ReuseportService, port=free_port())
+    assert isinstance(service, ScriptService)
+    service.start()
+    until(lambda: listening(service.port))
     return service
 
 
@@ -207,12 +207,8 @@ def test_a_restart_in_place_starts_the_new_server_before_it_stops_the_old(
     tmp_path: Path,
 ) -> None:
     service = reuseport_service(tmp_path)
-    service.start()
     try:
         old = psutil.Process(service.pid)
-        deadline = time.monotonic() + 10
-        while not listening(service.port) and time.monotonic() < deadline:
-            time.sleep(0.01)
         refused = []
         done = threading.Event()
 
@@ -251,12 +247,8 @@ def test_a_new_server_that_fails_leaves_the_old_one_serving(
     tmp_path: Path, script: str, reason: str
 ) -> None:
     service = reuseport_service(tmp_path)
-    service.start()
     try:
         old = service.pid
-        deadline = time.monotonic() + 10
-        while not listening(service.port) and time.monotonic() < deadline:
-            time.sleep(0.01)
         service.script = script
 
         with pytest.raises(ServiceFailed, match=reason):
