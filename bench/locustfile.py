@@ -116,6 +116,9 @@ class LabVisitor(LabBrowser):
         if self.config is None:
             return
         sent = dict(self.choices)
+        # Whether these choices came allowed, as they are sent: the poller may compose the
+        # same choices meanwhile, and its answer may vouch for others before this one is back.
+        vouched = self.vouched
         url = self.config["composeUrl"]
         with self.client.get(
             url,
@@ -128,7 +131,7 @@ class LabVisitor(LabBrowser):
             doc = json_object(response) or {}
             if response.status_code == 200 and "choices" in doc and "services" in doc:
                 response.success()
-            elif response.status_code == 422 and doc.get("rule") and not self.vouched:
+            elif response.status_code == 422 and doc.get("rule") and not vouched:
                 rename(response, "422 refused, layers dropped")
                 response.success()
             else:
