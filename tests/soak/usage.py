@@ -3,10 +3,12 @@ descriptors and threads, summed over a service's server and its granian workers.
 
 from __future__ import annotations
 
+import json
 import statistics
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import psutil
 
@@ -86,3 +88,24 @@ class Sampler:
 def median_of(samples: list[Sample], name: str, figure: str) -> float:
     """The median of one figure (``rss_bytes``, ``fds``, ``threads``) of ``name``."""
     return float(statistics.median(getattr(sample.usage[name], figure) for sample in samples))
+
+
+def samples_write(samples: list[Sample], path: Path) -> None:
+    """Keep every sample as JSON in ``path``: each process's figures second by second, to
+    see a trend that the first and last thirds alone do not show."""
+    path.parent.mkdir(exist_ok=True)
+    rows = [
+        {
+            "seconds": round(sample.seconds, 1),
+            **{
+                name: {
+                    "rss_mb": round(usage.rss_bytes / 2**20, 1),
+                    "fds": usage.fds,
+                    "threads": usage.threads,
+                }
+                for name, usage in sample.usage.items()
+            },
+        }
+        for sample in samples
+    ]
+    path.write_text(json.dumps(rows, indent=1) + "\n")
