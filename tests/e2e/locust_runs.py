@@ -46,9 +46,11 @@ class LocustRun:
 class LocustProcess:
     """A headless Locust run in progress."""
 
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[bytes]
     prefix: Path
     seconds: float
+    # Where Locust's own output goes: a file, as a pipe nobody reads would fill and stall it.
+    output_file: Path
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
@@ -84,10 +86,12 @@ def locust_start(
         "--csv", str(prefix), "--host", lab.urls["bodies"], "--think-scale", think_scale,
         *options,
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    return LocustProcess(process=process, prefix=prefix, seconds=seconds)
+    output_file = Path(f"{prefix}_output.txt")
+    with output_file.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+    return LocustProcess(process, prefix=prefix, seconds=seconds, output_file=output_file)
 
 
 def people_running(running: LocustProcess) -> int:
@@ -102,11 +106,11 @@ def people_running(running: LocustProcess) -> int:
 def locust_finish(running: LocustProcess) -> LocustRun:
     """Wait for a run to end by itself and read back its CSV statistics."""
     try:
-        stdout, _ = running.process.communicate(timeout=running.seconds + LOCUST_SLACK)
+        running.process.wait(timeout=running.seconds + LOCUST_SLACK)
     except subprocess.TimeoutExpired:
         running.process.kill()
-        stdout, _ = running.process.communicate()
-    output = f"exit code {running.process.returncode}\n{stdout}"
+        running.process.wait()
+    output = f"exit code {running.process.returncode}\n{running.output_file.read_text()}"
     prefix = running.prefix
     stats = csv_rows(Path(f"{prefix}_stats.csv"))
     return LocustRun(
