@@ -52,11 +52,11 @@ IN_PROCESS_SUITES := lint test-fuzz test-services test-contract test-chassis uni
 # The suites that start real labs (Chromium, network namespaces), longest first. They mostly
 # wait (on a stalled peer, a deadline, a page), so two run side by side, after the CPU-bound
 # suites above: more at once would stretch the times they measure past their bounds.
-LAB_SUITES := test-browser test-e2e test-failure test-hosts
+LAB_SUITES := test-browser test-e2e test-failure test-hosts test-storage
 LAB_JOBS ?= 2
-# The suites that measure a lab under load for a while (a soak, restarts under Locust): one
-# at a time, after all the others, so that no other suite shares the cores they measure.
-SOLO_SUITES := test-soak test-restarts
+# The suites that measure a lab under load: each alone, after all the others, since a suite
+# beside them would be part of the load they measure (latency under siege; a soak, restarts).
+SOLO_SUITES := test-siege test-soak test-restarts
 # How many CPU-bound suites run side by side: one per core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Suites side by side, each one's output shown whole when it ends.
@@ -70,13 +70,13 @@ check: ## lint and every in-process suite, side by side, fuzzing lightly: the in
 	@FUZZ_MAX_EXAMPLES=$(CHECK_FUZZ_EXAMPLES) $(MAKE) $(SIDE_BY_SIDE) --jobs=$(JOBS) $(IN_PROCESS_SUITES)
 	@echo "make check: lint and every in-process suite passed"
 
-test: ## every test suite but test-crash: those in-process side by side, then those with labs two at a time, then those that measure, one at a time
+test: ## every test suite but test-crash: those in-process side by side, those with labs two at a time, then those measuring load alone
 	@echo "make test: the in-process suites and test-deploy, $(JOBS) at a time; each one's output shows when it ends"
 	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(JOBS) $(IN_PROCESS_SUITES) test-deploy
 	@echo "make test: the suites with labs, $(LAB_JOBS) at a time: $(LAB_SUITES)"
 	@$(MAKE) $(SIDE_BY_SIDE) --jobs=$(LAB_JOBS) $(LAB_SUITES)
-	@echo "make test: the suites that measure, one at a time: $(SOLO_SUITES)"
-	@$(MAKE) $(SIDE_BY_SIDE) --jobs=1 $(SOLO_SUITES)
+	@echo "make test: the suites that measure load, one at a time: $(SOLO_SUITES)"
+	@$(MAKE) --no-print-directory --jobs=1 $(SOLO_SUITES)
 	@echo "make test: all suites passed"
 
 # Each distribution's own folder, for the checks run per distribution.
@@ -139,6 +139,10 @@ test-e2e: install ## end-to-end tests against a real lab started by the launcher
 test-failure: install ## the failure table (docs/architecture.md) against real processes: killed, stalled, flaky, slow
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/failure
 
+.PHONY: test-storage
+test-storage: install ## storage faults while the lab serves: SQLite locked, read-only, disk full; PostgreSQL restarted, connections killed
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/storage
+
 .PHONY: test-hosts
 test-hosts: install ## the lab across three network namespaces, links cut and mended (root and ip; skipped without, except in CI)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/hosts
@@ -151,6 +155,13 @@ test-deploy: install ## Dockerfiles, compose and Kubernetes manifests, checked o
 .PHONY: test-containers
 test-containers: install ## the images built, the Compose lab run as containers and the k8s overlay played with podman (PostgreSQL)
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/containers
+
+.PHONY: test-siege test-siege-long
+test-siege: install ## hostile clients and overload: 2,000 half-open connections, 2x/5x/10x the capacity (about 3 min, run alone)
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/siege
+
+test-siege-long: install ## test-siege with every load held for 30 s (about 5 min)
+	SIEGE_STEP_SECONDS=30 $(BIN)/pytest $(PYTEST_FLAGS) tests/siege
 
 test-crash: install ## writes while services are kill -9-ed: what was acknowledged is kept, once
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/crash

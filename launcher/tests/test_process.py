@@ -41,29 +41,39 @@ def make_service(
     tmp_path: Path,
     stream: io.StringIO,
     spec: ServiceSpec = SLEEPER,
-    kind: type[ManagedService] = SleeperService,
+    *,
+    kind: type[SleeperService] = SleeperService,
+    log_file: Path | None = None,
     **options: Any,
 ) -> ManagedService:
-    """A sleeper service (or another ``kind``) logging into ``tmp_path`` and printing to
-    ``stream``; ``options`` add to or replace ManagedService's."""
+    """A sleeper service (of ``kind``) logging into ``tmp_path`` (or ``log_file``) and
+    printing to ``stream``; ``options`` add to or replace ManagedService's other ones."""
     return kind(
         spec,
         **{
             "host": "127.0.0.1",
             "port": 1,
             "env": {"PATH": "/usr/bin:/bin"},
-            "log_file": tmp_path / "sleeper.log",
+            "log_file": log_file or tmp_path / "sleeper.log",
             "printer": LinePrinter(stream, colour=False),
             **options,
         },
     )
 
 
-def until(check: Callable[[], bool], timeout: float = 10) -> None:
-    """Wait until ``check`` is true, at most ``timeout`` seconds."""
+def until(check: Callable[[], bool], timeout: float = 10) -> bool:
+    """Wait until ``check`` is true, at most ``timeout`` seconds; whether it came true."""
     deadline = time.monotonic() + timeout
-    while not check() and time.monotonic() < deadline:
+    while not check():
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.01)
+    return True
+
+
+def said(service: ManagedService, line: str, within: float = 10.0) -> bool:
+    """Whether ``line`` shows in the service's output within ``within`` seconds."""
+    return until(lambda: line in service.tail(), timeout=within)
 
 
 def test_output_is_prefixed_and_kept_in_the_log_file(tmp_path: Path) -> None:
@@ -73,7 +83,7 @@ def test_output_is_prefixed_and_kept_in_the_log_file(tmp_path: Path) -> None:
     service.start()
     try:
         assert service.running and service.describe() == "running"
-        until(lambda: "serving" in service.tail())
+        said(service, "serving")
     finally:
         service.stop(timeout=5)
     service.close()
@@ -108,7 +118,7 @@ def test_failed_migrations_raise_with_their_output(tmp_path: Path) -> None:
     assert caught.value.tail == ["no such table"]
 
 
-class ScriptService(ManagedService):
+class ScriptService(SleeperService):
     """A ManagedService whose server is the Python code ``script``, given the port as argv[1]."""
 
     script = ""
@@ -151,7 +161,7 @@ def rotated_lines(service: ManagedService, tmp_path: Path, rotation: LogRotation
     log, oldest first, after checking none is over the size."""
     service.start()
     try:
-        until(lambda: "line 3000" in service.tail(), timeout=20)
+        said(service, "line 3000", within=20)
     finally:
         service.stop(timeout=5)
     service.close()
@@ -193,7 +203,7 @@ def reuseport_service(tmp_path: Path) -> ScriptService:
     service = make_service(tmp_path, io.StringIO(), kind=ReuseportService, port=free_port())
     assert isinstance(service, ScriptService)
     service.start()
-    until(lambda: listening(service.port))
+    assert until(lambda: listening(service.port))
     return service
 
 
@@ -258,3 +268,27 @@ def test_a_new_server_that_fails_leaves_the_old_one_serving(
     finally:
         service.stop(timeout=5)
         service.close()
+
+
+class ChattySleeper(SleeperService):
+    """A sleeper that prints three lines before it sleeps."""
+
+    def server_argv(self) -> list[str]:
+        """Three lines, then a long sleep."""
+        code = "import time\nfor n in range(3): print('line', n, flush=True)\ntime.sleep(600)"
+        return [sys.executable, "-c", code]
+
+
+def test_a_log_file_that_cannot_be_written_stops_nothing(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    # /dev/full: every write fails as on a full disk (ENOSPC).
+    service = make_service(tmp_path, stream, kind=ChattySleeper, log_file=Path("/dev/full"))
+    service.start()
+    try:
+        assert said(service, "line 2")
+    finally:
+        service.stop(timeout=5)
+    service.close()
+    printed = stream.getvalue()
+    assert [f"  sleeper | line {n}" in printed for n in range(3)] == [True, True, True]
+    assert printed.count("its log file cannot be written") == 1

@@ -73,6 +73,16 @@ def test_every_service_is_served_on_the_configured_host_loopback_by_default(
             assert argv[argv.index("--host") + 1] == host
 
 
+def test_every_service_takes_many_connections_and_cuts_slow_headers(tmp_path: Path) -> None:
+    settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
+    lab = Lab(settings, LinePrinter(colour=False))
+    for service in lab.services.values():
+        argv = service.server_argv()
+        assert argv[argv.index("--backpressure") + 1] == "4096"
+        assert argv[argv.index("--http1-header-read-timeout") + 1] == "10000"
+        assert int(argv[argv.index("--blocking-threads") + 1]) > 2 + 64  # at work + queued
+
+
 @pytest.mark.parametrize(
     ("host", "allowed"),
     [
@@ -104,7 +114,7 @@ def test_each_service_has_its_default_threads(
     tmp_path: Path,
 ) -> None:
     settings = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)})
-    assert dict(settings.threads) == {"toppings": 2, "frostings": 2, "bodies": 2}
+    assert dict(settings.threads) == {"toppings": 96, "frostings": 96, "bodies": 96}
 
 
 def test_cupcake_threads_sets_the_threads_of_every_service(tmp_path: Path) -> None:

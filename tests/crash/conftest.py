@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 
 from cupcake_lab.control import ControlClient
 from tests.e2e.conftest import RunningLab, start_lab, stop_lab
+from tests.figures import figures_report
 
 FIGURES_FILE = Path("test-results/crash-figures.json")
 # Each storm's figures, in the order they were measured, for the terminal summary.
@@ -37,10 +37,4 @@ def launcher_act(lab: RunningLab, service: str, action: str) -> None:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Show the figures (writes sent, acknowledged, found) and keep them in test-results/."""
-    if not FIGURES:
-        return
-    FIGURES_FILE.parent.mkdir(exist_ok=True)
-    FIGURES_FILE.write_text(json.dumps(FIGURES, indent=2) + "\n")
-    terminalreporter.section("crash test figures")
-    for name, counts in FIGURES.items():
-        terminalreporter.write_line(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    figures_report(terminalreporter, FIGURES, path=FIGURES_FILE, title="crash test figures")

@@ -37,6 +37,8 @@ class Attempt:
     error: str | None = None
     body: dict[str, object] | None = None
     replayed: bool = False
+    seconds: float = 0.0  # from sending to the answer (or the error)
+    retry_after: str | None = None
 
     @property
     def outcome(self) -> str:
@@ -48,16 +50,25 @@ class Attempt:
 
 def attempt_of(key: str, send: Callable[[], httpx.Response]) -> Attempt:
     """Send one request and record what came back, or what went wrong on the way."""
+    started = time.monotonic()
     try:
         response = send()
     except httpx.TransportError as exc:
-        return Attempt(key=key, status=None, error=type(exc).__name__)
+        seconds = time.monotonic() - started
+        return Attempt(key=key, status=None, error=type(exc).__name__, seconds=seconds)
+    seconds = time.monotonic() - started
     try:
         body = response.json()
     except ValueError:
         body = None
-    replayed = response.headers.get("idempotent-replayed") == "true"
-    return Attempt(key=key, status=response.status_code, body=body, replayed=replayed)
+    return Attempt(
+        key=key,
+        status=response.status_code,
+        body=body,
+        replayed=response.headers.get("idempotent-replayed") == "true",
+        seconds=seconds,
+        retry_after=response.headers.get("retry-after"),
+    )
 
 
 @dataclass

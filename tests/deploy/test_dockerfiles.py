@@ -31,6 +31,8 @@ GRANIAN_ENV_FLAGS = {
     "GRANIAN_PORT": "--port",
     "GRANIAN_WORKERS": "--workers",
     "GRANIAN_BLOCKING_THREADS": "--blocking-threads",
+    "GRANIAN_BACKPRESSURE": "--backpressure",
+    "GRANIAN_HTTP1_HEADER_READ_TIMEOUT": "--http1-header-read-timeout",
 }
 
 

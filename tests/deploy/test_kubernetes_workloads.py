@@ -245,6 +245,20 @@ def test_base_serves_the_browser_through_one_ingress_host(base_manifests: list[M
     assert rule["host"] in allowed.split(",")
 
 
+def test_the_ingress_gives_each_client_a_fair_share_and_buffers_requests(
+    base_manifests: list[Manifest],
+) -> None:
+    (ingress,) = of_kind(base_manifests, "Ingress")
+    annotations = ingress["metadata"]["annotations"]
+    prefix = "nginx.ingress.kubernetes.io/"
+    assert int(annotations[prefix + "limit-connections"]) > 0
+    assert int(annotations[prefix + "limit-rps"]) > 0
+    assert annotations[prefix + "proxy-request-buffering"] == "on"
+    # Longer than the front door's deadline (1 s): a slow answer is the services' to cut.
+    for timeout in ("proxy-send-timeout", "proxy-read-timeout"):
+        assert int(annotations[prefix + timeout]) > 1
+
+
 def test_the_local_overlay_serves_each_service_on_its_forwarded_port(
     local_manifests: list[Manifest],
 ) -> None:

@@ -191,6 +191,18 @@ def stop_lab(lab: RunningLab) -> int:
         raise
 
 
+@contextmanager
+def lab_running(
+    tmp_path: Path, *, chaos: bool = False, extra_env: Mapping[str, str] | None = None
+) -> Iterator[RunningLab]:
+    """A lab started (``start_lab``) for the block, stopped cleanly after it."""
+    running = start_lab(tmp_path, chaos=chaos, extra_env=extra_env)
+    try:
+        yield running
+    finally:
+        assert stop_lab(running) == 0, running.output.read_text()
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
     """A running lab shared by the tests of one module, stopped cleanly afterwards."""

@@ -4,13 +4,15 @@ figures the tests report."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.e2e.conftest import RunningLab, start_lab, stop_lab
 from tests.figures import figures_report
 
-# The figures measured, a line each, for the terminal summary and test-results/.
+FIGURES_FILE = Path("test-results/restart-figures.json")
+# The figures measured, a line each, for the terminal summary and FIGURES_FILE.
 FIGURES: dict[str, dict[str, object]] = {}
 
 
@@ -31,6 +33,4 @@ def lab(
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Show what each restart cost and keep it in test-results/restart-figures.json."""
-    figures_report(
-        terminalreporter, title="restart figures", figures=FIGURES, file_name="restart-figures.json"
-    )
+    figures_report(terminalreporter, FIGURES, path=FIGURES_FILE, title="restart figures")

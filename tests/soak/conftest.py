@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,8 @@ SOAK_SECONDS = float(os.environ.get("CUPCAKE_SOAK_SECONDS", "75"))
 LOG_MAX_BYTES = 128 * 1024
 LOG_BACKUPS = 3
 
-# The figures measured, a line each, for the terminal summary and test-results/.
+FIGURES_FILE = Path("test-results/soak-figures.json")
+# The figures measured, a line each, for the terminal summary and FIGURES_FILE.
 FIGURES: dict[str, dict[str, object]] = {}
 
 
@@ -39,6 +41,4 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningLab]:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Show the soak's figures and keep them in test-results/soak-figures.json."""
-    figures_report(
-        terminalreporter, title="soak figures", figures=FIGURES, file_name="soak-figures.json"
-    )
+    figures_report(terminalreporter, FIGURES, path=FIGURES_FILE, title="soak figures")

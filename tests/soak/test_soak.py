@@ -22,9 +22,8 @@ from tests.e2e.locust_runs import (
     locust_run,
     locust_start,
 )
-from tests.figures import RESULTS
 
-from .conftest import FIGURES, LOG_BACKUPS, LOG_MAX_BYTES, SOAK_SECONDS
+from .conftest import FIGURES, FIGURES_FILE, LOG_BACKUPS, LOG_MAX_BYTES, SOAK_SECONDS
 from .usage import Sample, Sampler, median_of, samples_write
 
 STEADY_RATE = Path(__file__).with_name("steady_rate.py")
@@ -159,7 +158,7 @@ def test_half_the_capacity_for_a_long_run_fails_nothing_and_holds_steady(
         )
     finally:
         sampler.stop()
-        samples_write(sampler.samples, RESULTS / "soak-samples.json")
+        samples_write(sampler.samples, FIGURES_FILE.with_name("soak-samples.json"))
 
     rate = steady_rate(run, after=warm_up)
     FIGURES["soak"] = {

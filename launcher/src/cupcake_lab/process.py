@@ -24,6 +24,32 @@ from cupcake_lab.settings import LogRotation
 
 TAIL_LINES = 40
 _PR_SET_PDEATHSIG = 1
+# Connections a worker takes at once (granian's --backpressure; its default, 1,024, let
+# 1,024 half-open connections shut every other client out): far more than the requests
+# it works on, which admission control bounds (README, "Reliability under siege").
+CONNECTIONS_PER_WORKER = 4096
+# Milliseconds a connection may take to send a request's headers, and stay idle between
+# requests (granian's default: 30 s). Longer than the peers' HTTP clients keep an idle
+# connection (httpx: 5 s), so that a pooled connection is always closed by its client.
+HEADER_READ_TIMEOUT_MS = 10_000
+
+
+class _LogFile(RotatingFileHandler):
+    """A service's log file, rotated by size with the standard library's handler, a bounded
+    number of rotated files kept. Only the launcher writes it, each line whole under the
+    handler's lock, so a rotation falls between two lines and loses none. A failed write
+    is raised to the caller (which says so once and goes on), not printed as a traceback.
+    """
+
+    def __init__(self, path: Path, rotation: LogRotation) -> None:
+        super().__init__(
+            path, maxBytes=rotation.max_bytes, backupCount=rotation.backups, encoding="utf-8"
+        )
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """Raise the error being handled (logging calls this from its except block) to
+        whoever wrote the line."""
+        raise
 
 
 class ServiceFailed(Exception):
@@ -87,8 +113,9 @@ class ManagedService:
         self._tail: deque[str] = deque(maxlen=TAIL_LINES)
         self._process: subprocess.Popen[bytes] | None = None
         self._pump: threading.Thread | None = None
-        self._log: RotatingFileHandler | None = None
+        self._log: _LogFile | None = None
         self._log_lock = threading.Lock()
+        self._log_failing = False
         self.state = "stopped"
 
     @property
@@ -145,6 +172,10 @@ class ManagedService:
             "--port", str(self.port),
             "--workers", str(self._workers),
             "--blocking-threads", str(self._threads),
+            # Connections, not requests: granian's backpressure is a permit a connection
+            # holds for its whole life, so idle and slow clients must not exhaust it.
+            "--backpressure", str(CONNECTIONS_PER_WORKER),
+            "--http1-header-read-timeout", str(HEADER_READ_TIMEOUT_MS),
             "--no-ws",
             # A worker that will not stop gracefully is killed, so that stopping a service
             # (or the launcher dying) never leaves one holding the port.
@@ -322,20 +353,28 @@ class ManagedService:
     def _record(self, line: str) -> None:
         self._tail.append(line)
         with self._log_lock:
-            if self._log is None:
-                self._log_file.parent.mkdir(parents=True, exist_ok=True)
-                # The standard library's rotation: by size, a bounded number of files kept.
-                # Only this process writes the file, each line whole under the lock, so a
-                # rotation falls between two lines and loses none; a failed write is said
-                # on stderr instead of ending the pump, whose pipe would fill and stall the
-                # service.
-                self._log = RotatingFileHandler(
-                    self._log_file,
-                    maxBytes=self._log_rotation.max_bytes,
-                    backupCount=self._log_rotation.backups,
-                    encoding="utf-8",
-                )
-            self._log.handle(logging.makeLogRecord({"msg": line}))
+            try:
+                if self._log is None:
+                    self._log_file.parent.mkdir(parents=True, exist_ok=True)
+                    self._log = _LogFile(self._log_file, self._log_rotation)
+                self._log.handle(logging.makeLogRecord({"msg": line}))
+            except OSError as exc:
+                self._log_failed(exc)
+            else:
+                self._log_failing = False
+
+    def _log_failed(self, exc: OSError) -> None:
+        # A full disk must not end the pump: the service would then block on a full pipe.
+        # The line still goes to the screen; the file is opened afresh for the next one.
+        if self._log is not None:
+            try:
+                self._log.close()
+            except OSError:
+                pass
+            self._log = None
+        if not self._log_failing:
+            self._log_failing = True
+            self._printer.lab_line(f"{self.spec.name}: its log file cannot be written ({exc})")
 
     def close(self) -> None:
         """Close the service's log file (after it has stopped)."""

@@ -16,10 +16,13 @@ class ServiceSpec:
     migrate: tuple[str, ...]
     wsgi_target: str
     factory: bool = False
-    # Threads per granian worker unless CUPCAKE_THREADS says otherwise (settings.py).
-    # Two, measured on two cores: more only queue for the GIL; with one, a slow answer
-    # (chaos latency, a stalled peer) holds up every other request (tests/failure fails).
-    threads: int = 2
+    # Threads per granian worker unless CUPCAKE_THREADS says otherwise (settings.py): one
+    # for every request the service's admission control lets work (2) or wait (64) at once,
+    # and 30 more to refuse the rest at once, so that no request waits in granian's own
+    # queue, where no deadline counts it. Only two work at once (ADMISSION_CONCURRENCY):
+    # measured on two cores, more only queue for the GIL; with one, a slow answer holds up
+    # every other (README, "Threads per worker").
+    threads: int = 96
 
 
 SERVICES: tuple[ServiceSpec, ...] = (

@@ -67,11 +67,9 @@ def _database_url(env: Mapping[str, str], spec: ServiceSpec, state_dir: Path) ->
 
 
 def default_threads(name: str | None = None) -> int:
-    """Threads per worker of service ``name`` (of a catalogue service if None).
-
-    Measured on two cores (README, "Threads per worker"): fewer threads read faster, but a
-    request that waits (on a peer, or on chaos latency) then holds up the others.
-    """
+    """Threads per worker of service ``name`` (of a catalogue service if None): one per
+    request the service lets work or wait at once, and more to refuse the rest at once
+    (README, "Reliability under siege")."""
     return service_spec(name or "toppings").threads
 
 

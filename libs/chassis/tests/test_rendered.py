@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
-from cupcake_chassis.rendered import RenderCache
+import pytest
+
+from cupcake_chassis.rendered import STALE_IF_ERROR, RenderCache
+from cupcake_testing.clock import ManualClock
 
 
 def counting(value: str) -> tuple[Callable[[], str], list[str]]:
@@ -70,3 +74,53 @@ def test_clear_forgets_everything() -> None:
     cache.clear()
 
     assert cache.get("list", version="v1", render=lambda: "new") == "new"
+
+
+def locked() -> str:
+    """A render that fails as a read does while the database cannot answer."""
+    raise sqlite3.OperationalError("database is locked")
+
+
+def test_while_the_database_cannot_answer_the_last_value_is_served() -> None:
+    clock = ManualClock()
+    cache: RenderCache[str] = RenderCache(clock=clock)
+    cache.get("list", version="v1", render=lambda: "as last read")
+    clock.advance(STALE_IF_ERROR)
+
+    # No version (a listener lost with its server) and no database: the last value.
+    assert cache.get("list", version=None, render=locked) == "as last read"
+    assert cache.get("list", version="v2", render=locked) == "as last read"
+
+
+def test_each_read_of_a_current_value_counts_as_known_current() -> None:
+    clock = ManualClock()
+    cache: RenderCache[str] = RenderCache(clock=clock)
+    cache.get("list", version="v1", render=lambda: "v1")
+    clock.advance(STALE_IF_ERROR)
+    cache.get("list", version="v1", render=locked)  # kept: no render, and still current
+    clock.advance(STALE_IF_ERROR)
+
+    assert cache.get("list", version=None, render=locked) == "v1"
+
+
+def test_a_value_older_than_stale_if_error_is_not_served() -> None:
+    clock = ManualClock()
+    cache: RenderCache[str] = RenderCache(clock=clock)
+    cache.get("list", version="v1", render=lambda: "too old")
+    clock.advance(STALE_IF_ERROR + 1)
+
+    with pytest.raises(sqlite3.OperationalError):
+        cache.get("list", version=None, render=locked)
+
+
+def test_other_failures_and_unknown_keys_are_raised() -> None:
+    cache: RenderCache[str] = RenderCache(clock=ManualClock())
+    cache.get("list", version="v1", render=lambda: "kept")
+
+    def missing() -> str:
+        raise LookupError("no such body")
+
+    with pytest.raises(LookupError):
+        cache.get("list", version="v2", render=missing)
+    with pytest.raises(sqlite3.OperationalError):
+        cache.get("detail", version="v2", render=locked)

@@ -17,6 +17,9 @@ from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.problems import StartResponse, headers_added, problem_response
 
 DEADLINE_HEADER = "Request-Deadline-Ms"
+# Where admission control leaves the monotonic moment a request arrived (admission.ARRIVED):
+# its budget counts from then, the time it waited for its turn included.
+ARRIVED = "cupcake.arrived"
 _WSGI_HEADER = "HTTP_" + DEADLINE_HEADER.upper().replace("-", "_")
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -68,14 +71,17 @@ class DeadlineMiddleware:
         """Serve the request under its deadline; refuse it if the caller has none left."""
         asked = parse_deadline_ms(environ.get(_WSGI_HEADER))
         budget = self.default_seconds if asked is None else min(asked, self.default_seconds)
-        if budget <= 0:
+        # Counted from when the request arrived: the time it waited for its turn is gone too.
+        arrived = environ.get(ARRIVED)
+        started = self.clock.monotonic() if arrived is None else arrived
+        deadline = Deadline(expires_at=started + budget, budget=budget, clock=self.clock)
+        if budget <= 0 or deadline.remaining() <= 0:
             return problem_response(
                 start_response,
                 504,
-                "the caller's deadline had passed when the request arrived",
+                "the request's deadline had passed before its work could start",
                 kind="deadline-exceeded",
             )
-        deadline = Deadline.after(budget, clock=self.clock)
         environ["cupcake.deadline"] = deadline
         # Said back to the caller, so the budget each hop received can be seen.
         timing = ("Server-Timing", f"deadline;dur={budget * 1000:.0f}")

@@ -29,6 +29,7 @@ from prometheus_client import (
     multiprocess,
 )
 
+from cupcake_chassis.metric_files import metric_files_allocated
 from cupcake_chassis.periodic import Periodic
 from cupcake_chassis.problems import StartResponse
 
@@ -42,6 +43,8 @@ _BOUNDS = (*DURATION_BUCKETS, float("inf"))
 if _folder := os.environ.get(MULTIPROCESS_DIR_ENV):
     # Made if missing: a folder not there would fail every request that counts something.
     os.makedirs(_folder, exist_ok=True)
+    # A full disk must not kill the process through a mapped file (SIGBUS).
+    metric_files_allocated()
 
 REQUESTS = Counter(
     "http_requests_total", "Requests answered, by route and status", ["method", "route", "status"]
@@ -51,6 +54,11 @@ REQUEST_SECONDS = Histogram(
     "Time to answer a request, by route",
     ["method", "route"],
     buckets=DURATION_BUCKETS,
+)
+REQUESTS_REFUSED = Counter(
+    "http_requests_refused_total",
+    "Requests refused for load (503) before any work, by reason (queue_full, waited_too_long)",
+    ["reason"],
 )
 UPSTREAM_CALLS = Counter(
     "upstream_calls_total",
@@ -132,6 +140,11 @@ def request_count(method: str, route: str | None, status: int, seconds: float) -
     row[-1] += seconds
 
 
+def refusal_count(reason: str) -> None:
+    """Count one request refused for load (admission control), and why."""
+    _counted((REQUESTS_REFUSED, reason))
+
+
 def upstream_count(upstream: str, *, outcome: str, cache: str, breaker: str) -> None:
     """Count one call to ``upstream``: its outcome, where its answer came from, the breaker."""
     _counted((UPSTREAM_CALLS, upstream, outcome))
@@ -210,7 +223,10 @@ os.register_at_fork(after_in_child=_forget_parent)
 def metrics_text() -> bytes:
     """Every metric in Prometheus' text format, summed over worker processes if several
     (this process's own figures published first)."""
-    metrics_publish()
+    try:
+        metrics_publish()
+    except OSError:
+        pass  # a full disk: the figures published before are still there to answer
     if os.environ.get(MULTIPROCESS_DIR_ENV):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]

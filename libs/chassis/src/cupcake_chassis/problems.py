@@ -30,6 +30,8 @@ LAB_PROBLEMS = {
     "idempotency-key-reused": "Idempotency key reused",
     "rate-limited": "Too many requests",
     "upstream-unavailable": "Upstream unavailable",
+    "database-unavailable": "Database unavailable",
+    "overloaded": "Service overloaded",
     "deadline-exceeded": "Deadline exceeded",
     "chaos": "Injected fault",
 }

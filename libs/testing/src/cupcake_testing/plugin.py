@@ -127,6 +127,17 @@ def database_url(
 
 
 @pytest.fixture
+def sqlite_database_file(backend: str, request: pytest.FixtureRequest) -> str:
+    """The file of this test's database (``database_url``) for tests of SQLite's own faults
+    (a file locked or read-only); on PostgreSQL, a skip. Asked for first, it skips before
+    anything else is built."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's own faults: a file locked by another process, or read-only")
+    url: str = request.getfixturevalue("database_url")
+    return url.removeprefix("sqlite:///")
+
+
+@pytest.fixture
 def unmigrated_database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A database no migration has touched: a new SQLite file, or an emptied PostgreSQL one."""
     if backend == "sqlite":

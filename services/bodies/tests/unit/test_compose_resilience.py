@@ -10,9 +10,9 @@ from bodies.assembler.upstream import Upstreams, upstreams_create
 from cupcake_chassis.deadline import Deadline, current_deadline
 from cupcake_chassis.wiring import Wiring
 from cupcake_testing.clock import ManualClock, ManualSpawn
+from cupcake_testing.deadlines import under_deadline
 from fakes import BREAKER_POLICY, FROSTINGS_URL, TOPPINGS_URL, FakePeers
 from unit.composing import FULL, compose, statuses
-from unit.deadlines import under_deadline
 
 pytestmark = pytest.mark.unit
 

@@ -34,7 +34,7 @@ def test_separate_state_dirs_get_separate_keys(tmp_path: Path) -> None:
 def test_sqlite_databases_run_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
     config = database_config(url=f"sqlite:///{tmp_path}/x.sqlite3")
 
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "bodies.core.storage_sqlite3"
     assert config["NAME"] == f"{tmp_path}/x.sqlite3"
     assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
     assert "busy_timeout=5000" in config["OPTIONS"]["init_command"]

@@ -12,8 +12,8 @@ from bodies.assembler.apps import app_upstreams, policy_from_settings
 from bodies.assembler.upstream import Upstream, upstream_create, upstream_get
 from cupcake_chassis.wiring import Wiring
 from cupcake_testing.clock import ManualClock, ManualSpawn
+from cupcake_testing.deadlines import under_deadline
 from fakes import BREAKER_POLICY, FAST_POLICY
-from unit.deadlines import under_deadline
 
 pytestmark = pytest.mark.unit
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cupcake_chassis.admission import AdmissionPolicy
 from cupcake_chassis.env import Environment
 
 SERVICE_NAME = "frostings"
@@ -36,6 +37,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BREAKER_RESET": env.seconds("BREAKER_RESET", default=2.0),
         # The most time a request may take; a caller's Request-Deadline-Ms can only shorten it.
         "REQUEST_DEADLINE": env.seconds("REQUEST_DEADLINE", default=5.0),
+        # Requests at work at once, waiting, and for how long; others are refused at once.
+        "ADMISSION": AdmissionPolicy.from_environment(env),
         # /_chaos exists only in a lab started with chaos enabled (the local one).
         "CHAOS_ENABLED": env.flag("CUPCAKE_CHAOS"),
         "STATE_DIR": env.state_dir(),

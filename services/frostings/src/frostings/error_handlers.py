@@ -8,10 +8,11 @@ from collections.abc import Mapping
 
 from apiflask import APIFlask, HTTPError
 from flask import Response, current_app, request
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import Headers
 
 from cupcake_chassis.problems import errors_member
+from cupcake_chassis.storage import storage_failure_noted
 from frostings.errors import (
     FrostingNotFound,
     FrostingsError,
@@ -92,20 +93,18 @@ def service_error_problem(exc: FrostingsError) -> Response:
 
 
 def database_problem(exc: DBAPIError) -> Response:
-    """503 when the database cannot be used (unreachable, locked too long, not migrated).
+    """503 ``database-unavailable`` with ``Retry-After`` when the database cannot be used
+    (unreachable, locked too long, full, read-only, not migrated), as
+    ``cupcake_chassis.storage`` says.
 
     Any driver's error counts (SQLite's missing table is an ``OperationalError``,
     PostgreSQL's a ``ProgrammingError``), except the database refusing the data itself:
     input is checked before it gets there, so those are the service's own bugs (500).
     """
-    if isinstance(exc, IntegrityError | DataError):
+    failure = storage_failure_noted(exc, method=request.method, path=request.path)
+    if failure is None:
         return unexpected_problem(exc)
-    current_app.logger.error(
-        "database unavailable on %s %s", request.method, request.path, exc_info=exc
-    )
-    return problem_response(
-        status=503, detail="the database is unavailable", headers=_retry_after()
-    )
+    return problem_response(**failure.problem(), headers=failure.headers())
 
 
 def unexpected_problem(exc: Exception) -> Response:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints make Alembic migrations reproducible on every database.
@@ -35,19 +34,3 @@ migrate = Migrate()
 
 # Inside the package, so that the migrations ship with it.
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-
-
-def sqlite_pragmas_install(engine: Engine) -> None:
-    """Make every new SQLite connection use WAL, a 5 s busy timeout and foreign keys."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-        finally:
-            cursor.close()

@@ -1,4 +1,5 @@
-"""Liveness and readiness: ``/healthz`` and ``/readyz`` (database reachable, migrations at head)."""
+"""Liveness and readiness: ``/healthz`` and ``/readyz`` (database reachable, migrations at
+head; on SQLite, writes taken and room for them: ``cupcake_chassis.storage``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from apiflask.types import ResponsesType
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from cupcake_chassis.storage import readiness, sqlite_checks, sqlite_path
 from frostings.extensions import MIGRATIONS_DIR, db
 from frostings.schemas import HealthOut, ReadyOut
 
@@ -89,7 +91,11 @@ def healthz() -> dict[str, str]:
 @bp.output(ReadyOut)
 @bp.doc(responses=NOT_READY)
 def readyz() -> tuple[dict[str, Any], int]:
-    """The service can serve: its database answers and its migrations are applied"""
+    """The service can serve: its database answers and its migrations are applied
+    (``degraded``, still 200, when it serves reads but refuses writes)"""
     checks = {"database": database_check(), "migrations": migrations_check()}
-    ready = all(check["status"] == "ok" for check in checks.values())
-    return {"status": "ok" if ready else "fail", "checks": checks}, 200 if ready else 503
+    path = sqlite_path(str(db.engine.url))
+    if path is not None:
+        checks.update(sqlite_checks(path))
+    status, code = readiness(checks)
+    return {"status": status, "checks": checks}, code

@@ -1,10 +1,11 @@
-"""The chassis' WSGI middleware around the Flask app: CORS outermost, then observation, then
-chaos, then deadlines; OpenTelemetry's own around it all when tracing is on."""
+"""The chassis' WSGI middleware around the Flask app: CORS outermost, then admission control,
+observation, chaos, then deadlines; OpenTelemetry's own around it all when tracing is on."""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from cupcake_chassis.admission import admission_wrap
 from cupcake_chassis.chaos import chaos_wrap
 from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.cors import cors_wrap
@@ -15,8 +16,9 @@ from frostings.config import SERVICE_NAME
 
 
 def middleware_install(app: Flask, *, clock: Clock = SYSTEM_CLOCK) -> None:
-    """Wrap ``app.wsgi_app`` so that it honours deadlines, CORS and, in the local lab, chaos,
-    and is observed (trace context, ``/metrics``); instrument it when tracing is on.
+    """Wrap ``app.wsgi_app`` so that it honours deadlines, CORS, admission control and, in the
+    local lab, chaos, and is observed (trace context, ``/metrics``); instrument it when
+    tracing is on.
     Deadlines and chaos's latency run on ``clock``.
 
     Wrapping ``wsgi_app`` (not the app) keeps ``app`` a Flask object, and the test
@@ -34,8 +36,9 @@ def middleware_install(app: Flask, *, clock: Clock = SYSTEM_CLOCK) -> None:
         token=app.config["CUPCAKE_ADMIN_TOKEN"],
         clock=clock,
     )
+    admitted = admission_wrap(observe_wrap(with_chaos), policy=app.config["ADMISSION"], clock=clock)
     app.wsgi_app = cors_wrap(  # type: ignore[method-assign,assignment]
-        observe_wrap(with_chaos), allowed_origins=app.config["CORS_ALLOWED_ORIGINS"]
+        admitted, allowed_origins=app.config["CORS_ALLOWED_ORIGINS"]
     )
     if tracing_configure(SERVICE_NAME):
         from opentelemetry.instrumentation.flask import FlaskInstrumentor

@@ -64,7 +64,8 @@ def _description(code: int) -> str:
         413: "The body is larger than 64 KiB",
         415: "The body is not application/json",
         422: "Invalid input, a broken rule or an unknown reference",
-        503: "A service needed for the answer is unavailable (upstream-unavailable)",
+        503: "A service or the database needed for the answer is unavailable"
+        " (upstream-unavailable, database-unavailable)",
     }[code]
 
 

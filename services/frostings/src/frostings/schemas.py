@@ -219,7 +219,7 @@ class HealthOut(Schema):
 class ReadyOut(Schema):
     """Whether the service can serve, with each check's result."""
 
-    status = String(required=True, validate=OneOf(["ok", "fail"]))
+    status = String(required=True, validate=OneOf(["ok", "degraded", "fail"]))
     checks = Dict(keys=String(), values=Dict(), required=True)
 
 

@@ -66,8 +66,11 @@ def test_a_database_without_tables_is_503_not_500(make_app: Callable[..., APIFla
     response = make_app().test_client().get("/api/v1/frostings")
     assert response.status_code == 503
     assert response.mimetype == "application/problem+json"
-    assert response.get_json()["detail"] == "the database is unavailable"
-    assert response.headers["Retry-After"]
+    problem = response.get_json()
+    assert problem["type"] == "urn:cupcake-lab:problem:database-unavailable"
+    assert problem["reason"] == "unavailable"
+    assert problem["detail"] == "the database cannot answer; try again in 5 s"
+    assert response.headers["Retry-After"] == "5"
 
 
 def test_each_request_is_logged_in_one_line(

@@ -1,21 +1,29 @@
-"""The chassis' WSGI middleware around the Pyramid app: CORS outermost, then observation,
-then chaos, then deadlines."""
+"""The chassis' WSGI middleware around the Pyramid app: CORS outermost, then admission
+control, observation, chaos, then deadlines."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from cupcake_chassis.admission import admission_wrap
 from cupcake_chassis.chaos import chaos_wrap
 from cupcake_chassis.cors import cors_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
 from cupcake_chassis.observe import observe_wrap
 
-from .settings import ADMIN_TOKEN, CHAOS_ENABLED, CORS_ALLOWED_ORIGINS, REQUEST_DEADLINE, STATE_DIR
+from .settings import (
+    ADMIN_TOKEN,
+    ADMISSION,
+    CHAOS_ENABLED,
+    CORS_ALLOWED_ORIGINS,
+    REQUEST_DEADLINE,
+    STATE_DIR,
+)
 
 
 def middleware_wrap(app: WsgiApp, settings: dict[str, Any]) -> WsgiApp:
-    """Wrap ``app`` so that it honours deadlines, CORS and, in the local lab, chaos, and is
-    observed (trace context, ``/metrics``)."""
+    """Wrap ``app`` so that it honours deadlines, CORS, admission control and, in the local
+    lab, chaos, and is observed (trace context, ``/metrics``)."""
     with_deadlines = DeadlineMiddleware(app, default_seconds=settings[REQUEST_DEADLINE])
     with_chaos = chaos_wrap(
         with_deadlines,
@@ -24,4 +32,5 @@ def middleware_wrap(app: WsgiApp, settings: dict[str, Any]) -> WsgiApp:
         enabled=settings[CHAOS_ENABLED],
         token=settings[ADMIN_TOKEN],
     )
-    return cors_wrap(observe_wrap(with_chaos), allowed_origins=settings[CORS_ALLOWED_ORIGINS])
+    admitted = admission_wrap(observe_wrap(with_chaos), policy=settings[ADMISSION])
+    return cors_wrap(admitted, allowed_origins=settings[CORS_ALLOWED_ORIGINS])

@@ -1,4 +1,5 @@
-"""Can the service serve? Its database answers and is migrated to the newest revision."""
+"""Can the service serve? Its database answers and is migrated to the newest revision; on
+SQLite, whether it takes writes and has room for them too (``cupcake_chassis.storage``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+
+from cupcake_chassis.storage import readiness, sqlite_checks, sqlite_path
 
 from .migrate import database_revisions
 
@@ -19,8 +22,9 @@ def _failed(detail: str) -> dict[str, Any]:
     return {"status": "fail", "detail": detail}
 
 
-def readiness_check(*, engine: Engine, heads: Collection[str]) -> dict[str, Any]:
-    """Return ``{"status", "checks": {"database", "migrations"}}`` for the database."""
+def readiness_check(*, engine: Engine, heads: Collection[str]) -> tuple[dict[str, Any], int]:
+    """Return ``{"status", "checks": {"database", "migrations", ...}}`` for the database,
+    and the HTTP status that says it (503 when it cannot serve at all)."""
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -39,5 +43,8 @@ def readiness_check(*, engine: Engine, heads: Collection[str]) -> dict[str, Any]
             else _failed(f"database at {sorted(current) or 'no revision'}, expected {expected}")
         )
         checks = {"database": _passed(), "migrations": migrations}
-    ready = all(check["status"] == "ok" for check in checks.values())
-    return {"status": "ok" if ready else "fail", "checks": checks}
+    path = sqlite_path(str(engine.url))
+    if path is not None:
+        checks.update(sqlite_checks(path))
+    status, code = readiness(checks)
+    return {"status": status, "checks": checks}, code

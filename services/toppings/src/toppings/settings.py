@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from cupcake_chassis.admission import AdmissionPolicy
 from cupcake_chassis.env import Environment
 
 SERVICE_NAME = "toppings"
@@ -25,6 +26,7 @@ STATE_DIR = "toppings.state_dir"
 CHAOS_ENABLED = "toppings.chaos_enabled"
 REQUEST_DEADLINE = "toppings.request_deadline"
 CORS_ALLOWED_ORIGINS = "toppings.cors_allowed_origins"
+ADMISSION = "toppings.admission"
 
 
 def load_settings(
@@ -45,6 +47,8 @@ def load_settings(
         CHAOS_ENABLED: env.flag("CUPCAKE_CHAOS"),
         # The most time a request may take when its caller sets no deadline.
         REQUEST_DEADLINE: env.seconds("REQUEST_DEADLINE", default=5.0),
+        # Requests at work at once, waiting, and for how long; others are refused at once.
+        ADMISSION: AdmissionPolicy.from_environment(env),
         # Other sites whose scripts may call this API (CORS): none unless listed.
         CORS_ALLOWED_ORIGINS: env.origins("CORS_ALLOWED_ORIGINS"),
         # Response validation costs time on every request: off unless asked for.

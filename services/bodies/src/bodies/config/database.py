@@ -5,6 +5,9 @@ from typing import Any
 import dj_database_url
 
 SQLITE_ENGINE = "django.db.backends.sqlite3"
+# Django's SQLite backend, its lock waits within the request's deadline and writes to a
+# read-only file refused (cupcake_chassis.storage).
+STORAGE_SQLITE_ENGINE = "bodies.core.storage_sqlite3"
 # WAL lets readers go on while one writer writes; the busy timeout makes a second writer wait
 # instead of failing at once; IMMEDIATE takes the write lock at BEGIN so two writers cannot
 # deadlock upgrading their read locks.
@@ -20,5 +23,6 @@ def database_config(*, url: str, conn_max_age: int = 60) -> dict[str, Any]:
         dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=True)
     )
     if config["ENGINE"] == SQLITE_ENGINE:
+        config["ENGINE"] = STORAGE_SQLITE_ENGINE
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     return config

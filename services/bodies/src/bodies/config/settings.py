@@ -9,6 +9,7 @@ from bodies.config.env import SERVICE_NAME, environment
 from bodies.config.origins import origin_of
 from bodies.config.rate import rate_parse
 from bodies.config.secret_key import secret_key_load
+from cupcake_chassis.admission import AdmissionPolicy
 
 env = environment()
 STATE_DIR = env.state_dir()
@@ -63,6 +64,9 @@ BREAKER_RESET = env.seconds("BREAKER_RESET", default=2.0)
 # Seconds a request may take in all, peer calls included: bodies is the lab's front door,
 # and what is left of this is passed on to the peers (Request-Deadline-Ms).
 REQUEST_DEADLINE = env.seconds("REQUEST_DEADLINE", default=1.0)
+# Requests at work at once per worker process, how many may wait and how long; any other is
+# refused at once (503 + Retry-After): ADMISSION_CONCURRENCY, ADMISSION_QUEUE, ADMISSION_WAIT.
+ADMISSION = AdmissionPolicy.from_environment(env)
 # Chaos (fault injection, /_chaos and the page's chaos drawer): the local lab only.
 CUPCAKE_CHAOS = env.flag("CUPCAKE_CHAOS")
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 from django.urls import get_resolver
 
+from cupcake_chassis.admission import admission_wrap
 from cupcake_chassis.chaos import chaos_wrap
 from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.cors import cors_wrap
@@ -30,7 +31,7 @@ CHAOS_EXEMPT_EXACT = ("/",)
 
 def chassis_wrap(app: WsgiApp, *, clock: Clock = SYSTEM_CLOCK) -> WsgiApp:
     """Wrap ``app`` in the front door's deadline (on ``clock``), in the local lab chaos,
-    observation, and CORS."""
+    observation, admission control, and CORS."""
     with_deadline = DeadlineMiddleware(app, default_seconds=settings.REQUEST_DEADLINE, clock=clock)
     with_chaos = chaos_wrap(
         with_deadline,
@@ -42,8 +43,10 @@ def chassis_wrap(app: WsgiApp, *, clock: Clock = SYSTEM_CLOCK) -> WsgiApp:
         exempt_exact=CHAOS_EXEMPT_EXACT,
         clock=clock,
     )
-    # Outermost, so that even chaos's and the deadline's answers are readable cross-origin.
-    return cors_wrap(observe_wrap(with_chaos), allowed_origins=settings.CORS_ALLOWED_ORIGINS)
+    # Admission before the rest, so that a refusal costs no other work; CORS outermost, so
+    # that even chaos's, the deadline's and admission's answers are readable cross-origin.
+    admitted = admission_wrap(observe_wrap(with_chaos), policy=settings.ADMISSION, clock=clock)
+    return cors_wrap(admitted, allowed_origins=settings.CORS_ALLOWED_ORIGINS)
 
 
 def application_create() -> WsgiApp:

@@ -5,6 +5,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -17,6 +18,7 @@ from bodies.core.problems import (
     problem_response,
 )
 from cupcake_chassis.problems import FieldError
+from cupcake_chassis.storage import storage_failure_noted
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,16 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return body_too_large().to_response()
 
 
+def on_database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """503 ``database-unavailable`` with ``Retry-After`` when the database cannot answer
+    (down, locked, full, read-only), as ``cupcake_chassis.storage`` says; the database
+    refusing the data itself is the service's own bug (500)."""
+    failure = storage_failure_noted(exc, method=str(request.method), path=request.path)
+    if failure is None:
+        return on_unexpected(request, exc)
+    return problem_response(**failure.problem(), headers=failure.headers())
+
+
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     """Log the crash with its traceback; answer 500 with nothing of it."""
     logger.error("unhandled error on %s %s", request.method, request.path, exc_info=exc)
@@ -87,6 +99,7 @@ HANDLERS: list[tuple[type[Exception], Callable[[HttpRequest, Any], HttpResponse]
     (HttpError, on_http_error),
     (Http404, on_not_found),
     (RequestDataTooBig, on_too_big),
+    (DatabaseError, on_database_error),
     (Exception, on_unexpected),
 ]
 

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from bodies.core.readiness import readiness_checks
+from cupcake_chassis.storage import readiness
 
 router = Router(tags=["service"])
 
@@ -26,9 +27,10 @@ class Check(Schema):
 
 
 class Readiness(Schema):
-    """Whether the service can serve, and why not."""
+    """Whether the service can serve, and why not: ``degraded`` (still 200) when it serves
+    reads but refuses writes (a SQLite database locked, read-only or out of disk room)."""
 
-    status: Literal["ok", "fail"]
+    status: Literal["ok", "degraded", "fail"]
     checks: dict[str, Check]
 
 
@@ -46,11 +48,11 @@ def healthz(request: HttpRequest, response: HttpResponse) -> Health:
     summary="Readiness probe",
 )
 def readyz(request: HttpRequest, response: HttpResponse) -> Status[Readiness]:
-    """Answer 200 when the database answers and is migrated to head, else 503."""
+    """Answer 200 when the database answers and is migrated to head (``degraded`` when it
+    refuses writes), else 503."""
     checks = readiness_checks()
-    ready = all(check["status"] == "ok" for check in checks.values())
+    status, code = readiness(checks)
     response["Cache-Control"] = NO_STORE
-    if not ready:
+    if code != 200:
         response["Retry-After"] = "5"
-    readiness = Readiness.model_validate({"status": "ok" if ready else "fail", "checks": checks})
-    return Status(200 if ready else 503, readiness)
+    return Status(code, Readiness.model_validate({"status": status, "checks": checks}))

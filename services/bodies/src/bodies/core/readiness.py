@@ -1,9 +1,12 @@
-"""Readiness checks: the database answers, and every migration is applied."""
+"""Readiness checks: the database answers, and every migration is applied; on SQLite, it
+takes writes and has room for them (``cupcake_chassis.storage``)."""
 
-from typing import Literal, TypedDict
+from typing import Literal, TypedDict, cast
 
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+
+from cupcake_chassis.storage import sqlite_checks, sqlite_path
 
 
 class CheckResult(TypedDict):
@@ -39,4 +42,9 @@ def migrations_check() -> CheckResult:
 
 def readiness_checks() -> dict[str, CheckResult]:
     """Run every readiness check, by name."""
-    return {"database": database_check(), "migrations": migrations_check()}
+    checks = {"database": database_check(), "migrations": migrations_check()}
+    if connection.vendor == "sqlite":
+        path = sqlite_path(f"sqlite:///{connection.settings_dict['NAME']}")
+        if path is not None:
+            checks.update(cast(dict[str, CheckResult], sqlite_checks(path)))
+    return checks

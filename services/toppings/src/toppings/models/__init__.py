@@ -15,12 +15,17 @@ import transaction
 import zope.sqlalchemy
 from pyramid.config import Configurator
 from pyramid.request import Request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from cupcake_chassis.changes import ChangeSignal, change_signal_for
 from cupcake_chassis.databases import sqlalchemy_url
 from cupcake_chassis.sqlalchemy_changes import catalogue_changes_watch
+from cupcake_chassis.sqlalchemy_storage import (
+    engine_options,
+    engine_storage_install,
+    session_close,
+)
 
 from ..settings import DATABASE_URL
 from .meta import Base
@@ -38,20 +43,13 @@ __all__ = [
 ]
 
 
-def _tune_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
-    """Give each new SQLite connection WAL journaling and a 5 s busy timeout."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
-
-
 def get_engine(settings: Mapping[str, Any]) -> Engine:
-    """Create the engine for ``settings['sqlalchemy.url']`` (PostgreSQL through psycopg 3)."""
-    engine = create_engine(sqlalchemy_url(settings[DATABASE_URL]))
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _tune_sqlite)
+    """Create the engine for ``settings['sqlalchemy.url']`` (PostgreSQL through psycopg 3):
+    SQLite in WAL mode, its lock waits within the request's deadline, dead or read-only
+    connections replaced by themselves (``cupcake_chassis.sqlalchemy_storage``)."""
+    url = sqlalchemy_url(settings[DATABASE_URL])
+    engine = create_engine(url, **engine_options(url))
+    engine_storage_install(engine)
     return engine
 
 
@@ -99,7 +97,7 @@ def includeme(config: Configurator) -> None:
             return get_tm_session(factory, request.tm, request=request)
         # A read: a plain session, closed (its reads rolled back) when the request ends.
         session = factory(info={"request": request})
-        request.add_finished_callback(lambda _request: session.close())
+        request.add_finished_callback(lambda _request: session_close(session))
         return session
 
     config.add_request_method(dbsession, reify=True)

@@ -11,7 +11,9 @@ from pyramid.request import Request
 from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
 from pyramid_openapi3.exceptions import RequestValidationError, ResponseValidationError
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
+
+from cupcake_chassis.storage import storage_failure_noted
 
 from ..logs import request_path
 from ..openapi_errors import describe, request_errors_response
@@ -112,20 +114,17 @@ def slug_taken_view(exc: SlugTaken, request: Request) -> Response:
 
 @exception_view_config(DBAPIError)
 def database_unavailable_view(exc: DBAPIError, request: Request) -> Response:
-    """503 with ``Retry-After`` when the database cannot answer (down, locked, not migrated).
+    """503 ``database-unavailable`` with ``Retry-After`` when the database cannot answer
+    (down, locked, full, read-only, not migrated), as ``cupcake_chassis.storage`` says.
 
     Any driver's error counts (SQLite's missing table is an ``OperationalError``,
     PostgreSQL's a ``ProgrammingError``), except the database refusing the data itself:
     input is checked before it gets there, so those are the service's own bugs (500).
     """
-    if isinstance(exc, IntegrityError | DataError):
+    failure = storage_failure_noted(exc, method=request.method, path=request_path(request))
+    if failure is None:
         return unexpected_error_view(exc, request)
-    log.error("database unavailable on %s %s: %s", request.method, request_path(request), exc.orig)
-    return problem_response(
-        status=503,
-        detail="the database is unavailable; try again shortly",
-        headers={"Retry-After": "5"},
-    )
+    return problem_response(**failure.problem(), headers=failure.headers())
 
 
 @exception_view_config(HTTPException)

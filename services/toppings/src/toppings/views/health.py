@@ -22,13 +22,13 @@ def healthz_view(request: Request) -> dict[str, Any]:
 
 @view_config(route_name="readyz", request_method="GET", renderer="json", openapi=True)
 def readyz_view(request: Request) -> dict[str, Any]:
-    """``GET /readyz``: 200 when the database answers and is migrated, else 503."""
-    report = readiness_check(
+    """``GET /readyz``: 200 when the database answers and is migrated (``degraded`` when it
+    refuses writes), else 503."""
+    report, status = readiness_check(
         engine=request.registry["dbengine"], heads=request.registry["migration_heads"]
     )
     request.response.cache_control = "no-store"
-    if report["status"] != "ok":
-        request.response.status_code = 503
+    request.response.status_code = status
     return report
 
 

@@ -1,0 +1,1 @@
+"""Django's SQLite backend, keeping storage faults within the deadline (``base``)."""

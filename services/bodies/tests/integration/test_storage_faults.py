@@ -1,0 +1,51 @@
+"""Bodies' catalogue writes and bakes during SQLite's faults: each refused within its
+deadline, no row written, reads and readiness answered, writes taken again afterwards."""
+
+import json
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from cupcake_testing.clock import ManualClock
+from cupcake_testing.deadlines import under_deadline
+from cupcake_testing.storage_faults import SQLITE_FAULTS, Answer, fault_round
+from integration.helpers import as_response, bake, catalogue_rows, stored_counts
+
+pytestmark = pytest.mark.integration
+
+LEMON = {"slug": "lemon", "name": "Lemon", "color": "#f7e36b"}
+# A front door's budget, well under SQLite's own 5 s busy timeout.
+DEADLINE = 0.3
+
+
+def answer(work: Callable[[], Any]) -> Answer:
+    """What ``work`` answered in a request given DEADLINE, as the checks see it."""
+    response = as_response(under_deadline(DEADLINE, work, clock=ManualClock()))
+    return Answer(response.status_code, response.get("Retry-After"), json.loads(response.content))
+
+
+@pytest.mark.parametrize(("fault", "reason"), SQLITE_FAULTS)
+def test_writes_and_bakes_during_a_storage_fault_are_503_and_reads_go_on(
+    sqlite_database_file: str,
+    client: Client,
+    auth: dict[str, str],
+    fault: Callable[[str], AbstractContextManager[object]],
+    reason: str,
+) -> None:
+    body = json.dumps(LEMON)
+    fault_round(
+        fault(sqlite_database_file),
+        writes=[
+            lambda: answer(
+                lambda: client.post("/api/v1/bodies", body, "application/json", headers=auth)
+            ),
+            lambda: answer(lambda: bake(client)),
+        ],
+        ready=lambda: answer(lambda: client.get("/readyz")),
+        read=lambda: answer(lambda: client.get("/api/v1/bodies/vanilla")),
+        stored=lambda: (catalogue_rows(), stored_counts()),
+        reason=reason,
+    )
