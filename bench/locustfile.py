@@ -134,6 +134,8 @@ class LabVisitor(LabBrowser):
             elif response.status_code == 422 and doc.get("rule") and not vouched:
                 rename(response, "422 refused, layers dropped")
                 response.success()
+            elif self.refused_for_load(response):
+                return  # the poller composes again on its next turn
             else:
                 # The contract: 200 whichever peer is down; 422 only for what the rules forbid,
                 # and every choice here came allowed from the previous composition.
@@ -249,7 +251,9 @@ class LabVisitor(LabBrowser):
             # Like the page: after no answer or a 5xx, "Try again" resends the same key.
             retryable = response.status_code == 0 or response.status_code >= 500
             self.pending = attempt if retryable else None
-            if response.status_code == 503 and retry_after:
+            if self.refused_for_load(response):
+                self.retry_not_before = time.monotonic() + (retry_after or 1) * self.think_scale
+            elif response.status_code == 503 and retry_after:
                 # The contract: baking while a rule owner is down answers 503 + Retry-After and
                 # saves nothing. That is the contract kept, not a failure: a row of its own.
                 rename(response, "503 Retry-After, rule owner down")
@@ -273,7 +277,7 @@ class LabVisitor(LabBrowser):
             same = response.headers.get("Location") == location
             if response.status_code == 201 and replayed and same:
                 response.success()
-            else:
+            elif not self.refused_for_load(response):
                 response.failure(
                     f"the same key answered {response.status_code}, replayed={replayed}, "
                     f"Location {response.headers.get('Location')} (first {location})"
@@ -298,7 +302,8 @@ class LabVisitor(LabBrowser):
         ) as response:
             doc = json_object(response)
             if response.status_code != 200 or doc is None or "items" not in doc:
-                response.failure(f"the gallery answered {response.status_code}")
+                if not self.refused_for_load(response):
+                    response.failure(f"the gallery answered {response.status_code}")
                 return
             response.success()
         self.gallery_next = doc.get("next")
