@@ -41,6 +41,11 @@ class LocustRun:
         """The rows whose name holds ``part``, with their request counts."""
         return {row: count for row, count in self.requests.items() if part in row[1]}
 
+    @property
+    def refused(self) -> int:
+        """Requests the services' admission gates refused (503 overloaded, Retry-After)."""
+        return sum(self.rows_named("overloaded").values())
+
 
 @dataclass
 class LocustProcess:

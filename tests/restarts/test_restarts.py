@@ -32,6 +32,10 @@ PEOPLE = 8
 THINK_SCALE = "0.1"
 # Long enough for the three restarts, one after the other, each with its new server's start.
 LOAD_SECONDS = 45
+# The share of Locust's requests the services' admission gates may refuse (503 overloaded,
+# Retry-After: an answer, at once): none at this light load, but a stall of this shared
+# machine, or the new server loading beside the old, may make them refuse for a moment.
+REFUSED_AT_MOST = 0.01
 # Each service's own catalogue, read in a loop during its restart.
 READS = {name: f"/api/v1/{name}" for name in ("toppings", "frostings", "bodies")}
 
@@ -119,11 +123,12 @@ def test_each_service_restarts_under_load_without_a_failed_request(
     assert not run.rows_named("service down"), run.requests
     for name, reader in readers.items():
         assert reader.failures == [], f"{name}: {reader.failures}"
-    sent_again = run.rows_named("sent again")
     FIGURES[f"{workers} worker(s), Locust"] = {
         "people": PEOPLE,
         "requests": run.count("", "Aggregated"),
         "compositions": run.count("GET", "/api/v1/cupcake"),
+        "refused": run.refused,
         "failed": run.failures.get(("", "Aggregated"), 0),
-        "sent_again": sum(sent_again.values()),
+        "sent_again": sum(run.rows_named("sent again").values()),
     }
+    assert run.refused <= REFUSED_AT_MOST * run.count("", "Aggregated"), run.requests

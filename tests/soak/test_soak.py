@@ -57,11 +57,6 @@ def steady_rate(run: LocustRun, *, after: float) -> float:
     return statistics.median(rates)
 
 
-def refused(run: LocustRun) -> int:
-    """Requests the services' admission gates refused (503 overloaded, Retry-After)."""
-    return sum(run.rows_named("overloaded").values())
-
-
 def capacity_measured(lab: RunningLab, workdir: Path) -> float:
     """Requests a second the lab serves to people who never pause: Locust's rate, less the
     share refused or failed (past saturation the gates refuse what they cannot serve)."""
@@ -69,14 +64,14 @@ def capacity_measured(lab: RunningLab, workdir: Path) -> float:
     burst = locust_run(lab, workdir, users=BURST_PEOPLE, seconds=BURST_SECONDS, think_scale="0")
     requests = burst.count("", "Aggregated")
     failed = burst.failures.get(("", "Aggregated"), 0)
-    served = (requests - refused(burst) - failed) / requests
+    served = (requests - burst.refused - failed) / requests
     rate = steady_rate(burst, after=BURST_SECONDS / 2) * served
     FIGURES["capacity"] = {
         "people": BURST_PEOPLE,
         "seconds": BURST_SECONDS,
         "requests_per_second": round(rate, 1),
         "requests": requests,
-        "refused_at_saturation": refused(burst),
+        "refused_at_saturation": burst.refused,
         "failed_at_saturation": failed,
     }
     return rate
@@ -182,11 +177,11 @@ def test_half_the_capacity_for_a_long_run_fails_nothing_and_holds_steady(
         "requests_per_second": round(rate, 1),
         "people": run.history[-1]["User Count"],
         "requests": run.count("", "Aggregated"),
-        "refused": refused(run),
+        "refused": run.refused,
         "failed": run.failures.get(("", "Aggregated"), 0),
     }
     assert_no_failures(run)
-    assert refused(run) <= REFUSED_AT_MOST * run.count("", "Aggregated"), FIGURES["soak"]
+    assert run.refused <= REFUSED_AT_MOST * run.count("", "Aggregated"), FIGURES["soak"]
     assert not run.rows_named("service down"), run.requests
     assert abs(rate - target) <= RATE_TOLERANCE * target, FIGURES["soak"]
     assert check_steady(sampler, warm_up=warm_up) == [], FIGURES
