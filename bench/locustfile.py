@@ -50,10 +50,16 @@ from bench.lab_page import (
     choices_after_refusal,
     cupcake_name,
     retry_after_seconds,
+    rules_checked,
 )
 
 PEER_DEFAULTS = {"frostings": "http://127.0.0.1:5000", "toppings": "http://127.0.0.1:6500"}
 REPLAY_SHARE = 0.15  # how often a baker's answer seems lost and the same key is sent again
+
+
+def refused_by_rule(response: Any) -> bool:
+    """Whether an answer is a 422 naming the rule it broke."""
+    return bool((json_object(response) or {}).get("rule"))
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,9 @@ class LabVisitor(LabBrowser):
         super().__init__(*args, **kwargs)
         self.choices: Choices = dict.fromkeys(LAYERS)
         self.composition: dict[str, Any] | None = None
-        # False while a lower layer changed under upper ones that no composition has checked:
-        # the lab may refuse the combination (422), and the page then drops layers.
+        # False while the choices hold a combination no composition has checked: a lower
+        # layer changed under upper ones, or the rules' owner (frostings) could not answer.
+        # The lab may then refuse the combination (422), and the page drops layers.
         self.vouched = True
         self.addresses = {
             name: os.environ.get(f"{name.upper()}_URL", default)
@@ -143,7 +150,7 @@ class LabVisitor(LabBrowser):
                 return
         if sent != self.choices:
             return  # an answer for choices since changed: the page drops it
-        self.vouched = True
+        self.vouched = response.status_code == 422 or rules_checked(doc, sent)
         if response.status_code == 422:
             self.choices = choices_after_refusal(sent, rule=doc.get("rule"))
             self.compose()
@@ -259,6 +266,11 @@ class LabVisitor(LabBrowser):
                 rename(response, "503 Retry-After, rule owner down")
                 response.success()
                 self.retry_not_before = time.monotonic() + retry_after * self.think_scale
+            elif response.status_code == 422 and refused_by_rule(response) and not self.vouched:
+                # Baked from a composition that could not check the rules (their owner did
+                # not answer): the lab refuses what they forbid, as the page then shows.
+                rename(response, "422 refused, rules unchecked")
+                response.success()
             elif response.status_code == 429 and retry_after:
                 # Baking is limited per client, and every person here is 127.0.0.1: the
                 # limit answering is the contract kept too. Nothing was baked: same key later.

@@ -15,6 +15,7 @@ from bench.lab_page import (
     overloaded,
     page_read,
     retry_after_seconds,
+    rules_checked,
     stylesheet_images,
 )
 
@@ -125,3 +126,12 @@ def test_an_admission_refusal_is_told_from_other_503s() -> None:
     assert not overloaded(503, "1", {"type": "urn:cupcake-lab:problem:upstream-unavailable"})
     assert not overloaded(503, "1", None)  # a bare 503, from no gate
     assert not overloaded(500, "1", refusal)
+
+
+def test_a_composition_without_frostings_checked_no_rule_of_a_chosen_frosting() -> None:
+    down = {"services": {"frostings": {"status": "unavailable"}}}
+    stale = {"services": {"frostings": {"status": "degraded"}}}
+    chosen: Choices = {"body": "vanilla", "frosting": "lemon", "topping": None}
+    assert not rules_checked(down, chosen)
+    assert rules_checked(stale, chosen)  # its last good answer holds the rules
+    assert rules_checked(down, {**chosen, "frosting": None})  # no frosting, no rule
