@@ -54,9 +54,9 @@ IN_PROCESS_SUITES := lint test-fuzz test-services test-contract test-chassis uni
 # suites above: more at once would stretch the times they measure past their bounds.
 LAB_SUITES := test-browser test-e2e test-failure test-hosts test-storage
 LAB_JOBS ?= 2
-# The suites that measure latency under load: each alone, after all the others, since a
-# suite beside them would be part of the load they measure.
-SOLO_SUITES := test-siege
+# The suites that measure a lab under load: each alone, after all the others, since a suite
+# beside them would be part of the load they measure (latency under siege; a soak, restarts).
+SOLO_SUITES := test-siege test-soak test-restarts
 # How many CPU-bound suites run side by side: one per core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Suites side by side, each one's output shown whole when it ends.
@@ -165,6 +165,18 @@ test-siege-long: install ## test-siege with every load held for 30 s (about 4 mi
 
 test-crash: install ## writes while services are kill -9-ed: what was acknowledged is kept, once
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/crash
+
+# How long the soak runs, in seconds: `make test-soak` briefly, `make soak` for ten minutes.
+SOAK_SECONDS ?= 75
+.PHONY: test-soak soak test-restarts
+test-soak: install ## Locust at half the lab's measured capacity for SOAK_SECONDS (75): nothing fails; memory, fds, threads steady; logs rotated
+	CUPCAKE_SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest $(PYTEST_FLAGS) tests/soak
+
+soak: install ## the same soak for ten minutes (about 11 minutes in all)
+	$(MAKE) --no-print-directory test-soak SOAK_SECONDS=600
+
+test-restarts: install ## cupcake-lab restart of each service under Locust, 1 and 2 workers each: no failed request
+	$(BIN)/pytest $(PYTEST_FLAGS) tests/restarts
 
 bench: install ## every goal of the benchmark, measured side by side in one run, then the cost tables (needs wrk)
 	$(BIN)/python -m bench $(BENCH_FLAGS)

@@ -14,11 +14,22 @@ import gevent
 from gevent.pool import Pool
 from locust import HttpUser, events
 from locust.clients import ResponseContextManager
+from urllib3.connectionpool import ConnectionPool
 
-from bench.lab_page import CachedCopy, cached_copy, image_name, page_read, stylesheet_images
+from bench.lab_page import (
+    CachedCopy,
+    cached_copy,
+    image_name,
+    overloaded,
+    page_read,
+    stylesheet_images,
+)
+from bench.resend import ResendUnanswered
 
 BROWSER_CONNECTIONS = 6  # what a browser opens to one host at most
 STATIC = "/static/{asset}"
+RESENT = "{address} [sent again: the connection closed unanswered]"
+OVERLOADED = "503 Retry-After, overloaded"
 
 
 @events.init_command_line_parser.add_listener
@@ -61,6 +72,22 @@ class LabBrowser(HttpUser):
         self.http_cache: dict[str, CachedCopy] = {}
         self.on_page: set[str] = set()  # what the current document has loaded
         self.stylesheet_images: list[str] = []
+        # As a browser, send a request once more when a kept-alive connection closes under it.
+        for adapter in self.client.adapters.values():
+            adapter.max_retries = ResendUnanswered(on_resend=self.resent)  # type: ignore[attr-defined]
+
+    def resent(self, method: str | None, url: str | None, pool: ConnectionPool | None) -> None:
+        """Count a request sent again in a row of its own, per address: what a server that
+        stopped or restarted closed under a request, and a browser would not show."""
+        address = f"{pool.host}:{pool.port}" if pool is not None else "?"
+        self.environment.events.request.fire(
+            request_type=method or "?",
+            name=RESENT.format(address=address),
+            response_time=0,
+            response_length=0,
+            exception=None,
+            context={},
+        )
 
     def wait_time(self) -> float:
         """A person's pause between two actions: reading, hesitating."""
@@ -84,7 +111,8 @@ class LabBrowser(HttpUser):
         with self.client.get("/", params=query, name="/", catch_response=True) as response:
             page = page_read(response.text) if response.status_code == 200 else None
             if page is None or page.config is None:
-                response.failure(f"the page answered {response.status_code} without its config")
+                if not self.refused_for_load(response):
+                    response.failure(f"the page answered {response.status_code} without its config")
                 return None
         self.config = page.config
         self.on_page.clear()
@@ -122,8 +150,19 @@ class LabBrowser(HttpUser):
                 response.success()
                 return response.text if response.status_code == 200 else None
             self.on_page.discard(url)  # a broken picture: the page asks again next time
-            self.peer_down_or_failure(response, url=url)
+            if not self.refused_for_load(response):
+                self.peer_down_or_failure(response, url=url)
         return None
+
+    def refused_for_load(self, response: ResponseContextManager) -> bool:
+        """An answer from a service's admission gate (503 overloaded, Retry-After): a row of
+        its own, not a failure; the page asks again on its next turn. False for any other."""
+        retry_after = response.headers.get("Retry-After")
+        if not overloaded(response.status_code, retry_after, json_object(response)):
+            return False
+        rename(response, OVERLOADED)
+        response.success()
+        return True
 
     def peer_down_or_failure(self, response: ResponseContextManager, *, url: str) -> None:
         """A peer that is down (503, or no answer) is what the lab is built to survive: the

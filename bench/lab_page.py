@@ -95,6 +95,26 @@ def retry_after_seconds(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and int(value) > 0 else None
 
 
+def rules_checked(composition: dict[str, Any], sent: Choices) -> bool:
+    """Whether a composition checked the rules of the choices sent: it cannot when a
+    frosting is chosen and frostings, which owns every rule, was unavailable."""
+    frostings = composition.get("services", {}).get("frostings", {})
+    return not (sent.get("frosting") and frostings.get("status") == "unavailable")
+
+
+def overloaded(status: int, retry_after: str | None, doc: dict[str, Any] | None) -> bool:
+    """Whether an answer is a service's admission gate refusing a request for its load
+    (README, "Reliability under siege"): 503, ``Retry-After`` and a problem of type
+    ``overloaded``. Answered at once, saying when to come back: the contract kept under a
+    burst, not a failure; nothing was done."""
+    kind = str((doc or {}).get("type", ""))
+    return (
+        status == 503
+        and retry_after_seconds(retry_after) is not None
+        and kind.endswith(":overloaded")
+    )
+
+
 def cupcake_name() -> str | None:
     """A name a person might type (within 1..60 characters), or None to take the default."""
     if random.random() < 0.25:

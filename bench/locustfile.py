@@ -50,10 +50,16 @@ from bench.lab_page import (
     choices_after_refusal,
     cupcake_name,
     retry_after_seconds,
+    rules_checked,
 )
 
 PEER_DEFAULTS = {"frostings": "http://127.0.0.1:5000", "toppings": "http://127.0.0.1:6500"}
 REPLAY_SHARE = 0.15  # how often a baker's answer seems lost and the same key is sent again
+
+
+def refused_by_rule(response: Any) -> bool:
+    """Whether an answer is a 422 naming the rule it broke."""
+    return bool((json_object(response) or {}).get("rule"))
 
 
 @dataclass(frozen=True)
@@ -71,8 +77,9 @@ class LabVisitor(LabBrowser):
         super().__init__(*args, **kwargs)
         self.choices: Choices = dict.fromkeys(LAYERS)
         self.composition: dict[str, Any] | None = None
-        # False while a lower layer changed under upper ones that no composition has checked:
-        # the lab may refuse the combination (422), and the page then drops layers.
+        # False while the choices hold a combination no composition has checked: a lower
+        # layer changed under upper ones, or the rules' owner (frostings) could not answer.
+        # The lab may then refuse the combination (422), and the page drops layers.
         self.vouched = True
         self.addresses = {
             name: os.environ.get(f"{name.upper()}_URL", default)
@@ -116,6 +123,9 @@ class LabVisitor(LabBrowser):
         if self.config is None:
             return
         sent = dict(self.choices)
+        # Whether these choices came allowed, as they are sent: the poller may compose the
+        # same choices meanwhile, and its answer may vouch for others before this one is back.
+        vouched = self.vouched
         url = self.config["composeUrl"]
         with self.client.get(
             url,
@@ -128,9 +138,11 @@ class LabVisitor(LabBrowser):
             doc = json_object(response) or {}
             if response.status_code == 200 and "choices" in doc and "services" in doc:
                 response.success()
-            elif response.status_code == 422 and doc.get("rule") and not self.vouched:
+            elif response.status_code == 422 and doc.get("rule") and not vouched:
                 rename(response, "422 refused, layers dropped")
                 response.success()
+            elif self.refused_for_load(response):
+                return  # the poller composes again on its next turn
             else:
                 # The contract: 200 whichever peer is down; 422 only for what the rules forbid,
                 # and every choice here came allowed from the previous composition.
@@ -138,7 +150,7 @@ class LabVisitor(LabBrowser):
                 return
         if sent != self.choices:
             return  # an answer for choices since changed: the page drops it
-        self.vouched = True
+        self.vouched = response.status_code == 422 or rules_checked(doc, sent)
         if response.status_code == 422:
             self.choices = choices_after_refusal(sent, rule=doc.get("rule"))
             self.compose()
@@ -246,12 +258,19 @@ class LabVisitor(LabBrowser):
             # Like the page: after no answer or a 5xx, "Try again" resends the same key.
             retryable = response.status_code == 0 or response.status_code >= 500
             self.pending = attempt if retryable else None
-            if response.status_code == 503 and retry_after:
+            if self.refused_for_load(response):
+                self.retry_not_before = time.monotonic() + (retry_after or 1) * self.think_scale
+            elif response.status_code == 503 and retry_after:
                 # The contract: baking while a rule owner is down answers 503 + Retry-After and
                 # saves nothing. That is the contract kept, not a failure: a row of its own.
                 rename(response, "503 Retry-After, rule owner down")
                 response.success()
                 self.retry_not_before = time.monotonic() + retry_after * self.think_scale
+            elif response.status_code == 422 and refused_by_rule(response) and not self.vouched:
+                # Baked from a composition that could not check the rules (their owner did
+                # not answer): the lab refuses what they forbid, as the page then shows.
+                rename(response, "422 refused, rules unchecked")
+                response.success()
             elif response.status_code == 429 and retry_after:
                 # Baking is limited per client, and every person here is 127.0.0.1: the
                 # limit answering is the contract kept too. Nothing was baked: same key later.
@@ -270,7 +289,7 @@ class LabVisitor(LabBrowser):
             same = response.headers.get("Location") == location
             if response.status_code == 201 and replayed and same:
                 response.success()
-            else:
+            elif not self.refused_for_load(response):
                 response.failure(
                     f"the same key answered {response.status_code}, replayed={replayed}, "
                     f"Location {response.headers.get('Location')} (first {location})"
@@ -295,7 +314,8 @@ class LabVisitor(LabBrowser):
         ) as response:
             doc = json_object(response)
             if response.status_code != 200 or doc is None or "items" not in doc:
-                response.failure(f"the gallery answered {response.status_code}")
+                if not self.refused_for_load(response):
+                    response.failure(f"the gallery answered {response.status_code}")
                 return
             response.success()
         self.gallery_next = doc.get("next")

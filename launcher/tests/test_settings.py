@@ -122,3 +122,29 @@ def test_cupcake_threads_sets_the_threads_of_every_service(tmp_path: Path) -> No
     assert set(settings.threads.values()) == {5}
     with pytest.raises(SystemExit, match="CUPCAKE_THREADS"):
         load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), "CUPCAKE_THREADS": "0"})
+
+
+def test_log_files_rotate_at_10_mib_keeping_5_by_default(tmp_path: Path) -> None:
+    rotation = load_settings({"CUPCAKE_STATE_DIR": str(tmp_path)}).log_rotation
+    assert (rotation.max_bytes, rotation.backups) == (10 * 2**20, 5)
+
+
+def test_log_rotation_is_set_by_the_environment(tmp_path: Path) -> None:
+    env = {"CUPCAKE_STATE_DIR": str(tmp_path), "CUPCAKE_LOG_MAX_BYTES": "200000"}
+    rotation = load_settings({**env, "CUPCAKE_LOG_BACKUPS": "2"}).log_rotation
+    assert (rotation.max_bytes, rotation.backups) == (200_000, 2)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("CUPCAKE_LOG_MAX_BYTES", "10M"),
+        ("CUPCAKE_LOG_MAX_BYTES", "100"),
+        ("CUPCAKE_LOG_BACKUPS", "0"),
+    ],
+)
+def test_a_bad_log_rotation_is_refused_with_a_clear_message(
+    tmp_path: Path, name: str, raw: str
+) -> None:
+    with pytest.raises(SystemExit, match=f"{name} must be a whole number of at least"):
+        load_settings({"CUPCAKE_STATE_DIR": str(tmp_path), name: raw})

@@ -12,8 +12,10 @@ from bench.lab_page import (
     choices_after_refusal,
     cupcake_name,
     image_name,
+    overloaded,
     page_read,
     retry_after_seconds,
+    rules_checked,
     stylesheet_images,
 )
 
@@ -115,3 +117,21 @@ def test_names_people_type_stay_within_the_rules() -> None:
     for name in typed:
         assert 1 <= len(name) <= 60
         assert not [ch for ch in name if unicodedata.category(ch) == "Cc"]
+
+
+def test_an_admission_refusal_is_told_from_other_503s() -> None:
+    refusal = {"type": "urn:cupcake-lab:problem:overloaded", "status": 503}
+    assert overloaded(503, "1", refusal)
+    assert not overloaded(503, None, refusal)  # no Retry-After: a failure
+    assert not overloaded(503, "1", {"type": "urn:cupcake-lab:problem:upstream-unavailable"})
+    assert not overloaded(503, "1", None)  # a bare 503, from no gate
+    assert not overloaded(500, "1", refusal)
+
+
+def test_a_composition_without_frostings_checked_no_rule_of_a_chosen_frosting() -> None:
+    down = {"services": {"frostings": {"status": "unavailable"}}}
+    stale = {"services": {"frostings": {"status": "degraded"}}}
+    chosen: Choices = {"body": "vanilla", "frosting": "lemon", "topping": None}
+    assert not rules_checked(down, chosen)
+    assert rules_checked(stale, chosen)  # its last good answer holds the rules
+    assert rules_checked(down, {**chosen, "frosting": None})  # no frosting, no rule

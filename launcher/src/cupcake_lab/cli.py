@@ -187,8 +187,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status = commands.add_parser("status", help="a table of each service's health")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    helps = {"restart": "restart one service of the running lab in place: its port never closes"}
     for action in ACTIONS:
-        sub = commands.add_parser(action, help=f"{action} one service of the running lab")
+        sub = commands.add_parser(
+            action, help=helps.get(action, f"{action} one service of the running lab")
+        )
         sub.add_argument("service", choices=SERVICE_NAMES)
     return parser
 

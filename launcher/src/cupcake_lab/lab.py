@@ -79,6 +79,7 @@ class Lab:
                 printer=printer,
                 workers=settings.workers,
                 threads=settings.threads[spec.name],
+                log_rotation=settings.log_rotation,
             )
             for spec in SERVICES
         }
@@ -146,13 +147,22 @@ class Lab:
                 time.sleep(0.05)
 
     def act(self, name: str, action: str) -> str:
-        """Apply ``action`` (one of ACTIONS) to service ``name``; return its new state."""
+        """Apply ``action`` (one of ACTIONS) to service ``name``; return its new state.
+
+        A running service restarts in place (``ManagedService.restart_in_place``): its port
+        never closes; one that is not running simply starts.
+        """
         service = self.services[name]
+        if action == "restart" and service.running:
+            self.state_reset(name)
+            service.restart_in_place(self.settings.ready_timeout)
+            self.wait_ready([name])
+            return service.state
         if action == "pause":
             service.pause()
         if action == "resume":
             service.resume()
-        if action in ("stop", "restart"):
+        if action == "stop":
             service.stop()
         if action == "kill":
             service.kill()

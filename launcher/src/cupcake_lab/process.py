@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import TextIO
 
 import psutil
 
 from cupcake_lab.output import LinePrinter
 from cupcake_lab.services import ServiceSpec
+from cupcake_lab.settings import LogRotation
 
 TAIL_LINES = 40
 _PR_SET_PDEATHSIG = 1
@@ -29,6 +32,24 @@ CONNECTIONS_PER_WORKER = 4096
 # requests (granian's default: 30 s). Longer than the peers' HTTP clients keep an idle
 # connection (httpx: 5 s), so that a pooled connection is always closed by its client.
 HEADER_READ_TIMEOUT_MS = 10_000
+
+
+class _LogFile(RotatingFileHandler):
+    """A service's log file, rotated by size with the standard library's handler, a bounded
+    number of rotated files kept. Only the launcher writes it, each line whole under the
+    handler's lock, so a rotation falls between two lines and loses none. A failed write
+    is raised to the caller (which says so once and goes on), not printed as a traceback.
+    """
+
+    def __init__(self, path: Path, rotation: LogRotation) -> None:
+        super().__init__(
+            path, maxBytes=rotation.max_bytes, backupCount=rotation.backups, encoding="utf-8"
+        )
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """Raise the error being handled (logging calls this from its except block) to
+        whoever wrote the line."""
+        raise
 
 
 class ServiceFailed(Exception):
@@ -78,19 +99,21 @@ class ManagedService:
         printer: LinePrinter,
         workers: int = 1,
         threads: int = 8,
+        log_rotation: LogRotation | None = None,
     ) -> None:
         self.spec = spec
         self.host = host
         self.port = port
         self._env = dict(env)
         self._log_file = log_file
+        self._log_rotation = log_rotation or LogRotation()
         self._printer = printer
         self._workers = workers
         self._threads = threads
         self._tail: deque[str] = deque(maxlen=TAIL_LINES)
         self._process: subprocess.Popen[bytes] | None = None
         self._pump: threading.Thread | None = None
-        self._log: TextIO | None = None
+        self._log: _LogFile | None = None
         self._log_lock = threading.Lock()
         self._log_failing = False
         self.state = "stopped"
@@ -206,20 +229,80 @@ class ManagedService:
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop gracefully (SIGTERM, then SIGKILL of its group after ``timeout``)."""
-        process = self._process
-        if process is None or process.poll() is not None:
-            self.state = "stopped"
-            return
-        self._signal_group(signal.SIGCONT)  # a SIGSTOPped server cannot act on SIGTERM
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self._signal_group(signal.SIGKILL)
-            process.wait(5)
-        self._signal_group(signal.SIGKILL)  # any worker left behind
-        self._join_pump()
+        if self._process is not None:
+            self._end(self._process, self._pump, timeout)
         self.state = "stopped"
+
+    def _end(
+        self, process: subprocess.Popen[bytes], pump: threading.Thread | None, timeout: float
+    ) -> None:
+        """Stop ``process`` gracefully: granian lets its workers finish the requests they
+        hold, then exits; SIGKILL for its whole group after ``timeout``."""
+        if process.poll() is None:
+            self._signal_group(signal.SIGCONT, process)  # a SIGSTOPped server cannot stop
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._signal_group(signal.SIGKILL, process)
+                process.wait(5)
+        self._signal_group(signal.SIGKILL, process)  # any worker left behind
+        if pump is not None:
+            pump.join(timeout=2)
+
+    def restart_in_place(self, ready_timeout: float) -> None:
+        """Restart without closing the port: a new server starts beside the running one and,
+        once each of its workers listens, the old one stops gracefully.
+
+        Each granian worker listens on a socket of its own with SO_REUSEPORT, so the kernel
+        shares new connections among the old workers and the new ones until the old ones
+        close theirs; the old ones answer what they hold, then exit. A new server that ends
+        or does not listen within ``ready_timeout`` is stopped, the old one serving on, and
+        ServiceFailed says why.
+        """
+        old, old_pump = self._process, self._pump
+        if old is None or old.poll() is not None:
+            self.start()
+            return
+        self._process = None
+        self.start()
+        try:
+            self._wait_listening(ready_timeout)
+        except BaseException:
+            new, new_pump = self._process, self._pump
+            self._process, self._pump = old, old_pump
+            if new is not None:
+                self._end(new, new_pump, timeout=5)
+            raise
+        self._end(old, old_pump, timeout=10)
+
+    def _wait_listening(self, timeout: float) -> None:
+        """Wait until each worker of the server listens on the service's port."""
+        deadline = time.monotonic() + timeout
+        while self._listening_workers() < self._workers:
+            if not self.running:
+                reason = f"the new server exited ({self.exit_code}) while starting"
+                raise ServiceFailed(self.spec.name, reason, self.tail())
+            if time.monotonic() > deadline:
+                reason = f"the new server did not listen within {timeout:.0f} s"
+                raise ServiceFailed(self.spec.name, reason, self.tail())
+            time.sleep(0.05)
+
+    def _listening_workers(self) -> int:
+        """How many of the server's worker processes listen on the service's port."""
+        if self._process is None:
+            return 0
+        try:
+            workers = psutil.Process(self._process.pid).children()
+            return sum(
+                any(
+                    sock.status == psutil.CONN_LISTEN and sock.laddr.port == self.port
+                    for sock in worker.net_connections("tcp")
+                )
+                for worker in workers
+            )
+        except psutil.Error:  # a worker came or went meanwhile: look again
+            return 0
 
     def kill(self) -> None:
         """Kill the server and its workers at once (SIGKILL), as a crash would."""
@@ -242,13 +325,16 @@ class ManagedService:
         if self.running:
             self._signal_group(signal.SIGCONT)
 
-    def _signal_group(self, signum: signal.Signals) -> None:
+    def _signal_group(
+        self, signum: signal.Signals, process: subprocess.Popen[bytes] | None = None
+    ) -> None:
         # The group id is our child's PID; the kernel keeps it from being reused while
         # any member lives, so this only ever reaches processes this launcher started.
-        if self._process is None:
+        process = process or self._process
+        if process is None:
             return
         try:
-            os.killpg(self._process.pid, signum)
+            os.killpg(process.pid, signum)
         except ProcessLookupError:
             pass
 
@@ -270,8 +356,8 @@ class ManagedService:
             try:
                 if self._log is None:
                     self._log_file.parent.mkdir(parents=True, exist_ok=True)
-                    self._log = self._log_file.open("a", encoding="utf-8", buffering=1)
-                self._log.write(line + "\n")
+                    self._log = _LogFile(self._log_file, self._log_rotation)
+                self._log.handle(logging.makeLogRecord({"msg": line}))
             except OSError as exc:
                 self._log_failed(exc)
             else:

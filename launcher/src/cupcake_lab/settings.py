@@ -12,6 +12,15 @@ from cupcake_lab.services import SERVICES, ServiceSpec, service_spec
 
 
 @dataclass(frozen=True)
+class LogRotation:
+    """How big a service's log file grows before it is rotated, and how many rotated files
+    are kept: each service's logs never take more than ``max_bytes * (backups + 1)``."""
+
+    max_bytes: int = 10 * 2**20
+    backups: int = 5
+
+
+@dataclass(frozen=True)
 class LabSettings:
     """Where and how the local lab runs."""
 
@@ -23,6 +32,7 @@ class LabSettings:
     threads: Mapping[str, int]
     ready_timeout: float
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    log_rotation: LogRotation = LogRotation()
 
     def base_url(self, name: str) -> str:
         """Return the URL the service called ``name`` answers on."""
@@ -72,6 +82,24 @@ def _threads(env: Mapping[str, str]) -> dict[str, int]:
     return {spec.name: int(raw) for spec in SERVICES}
 
 
+def _whole_number(env: Mapping[str, str], name: str, default: int, *, minimum: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < minimum:
+        raise SystemExit(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    return int(raw)
+
+
+def _log_rotation(env: Mapping[str, str]) -> LogRotation:
+    default = LogRotation()
+    return LogRotation(
+        # Below a kilobyte a file would hold a line or two: surely a mistake.
+        max_bytes=_whole_number(env, "CUPCAKE_LOG_MAX_BYTES", default.max_bytes, minimum=1024),
+        backups=_whole_number(env, "CUPCAKE_LOG_BACKUPS", default.backups, minimum=1),
+    )
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> LabSettings:
     """Read the launcher's settings from ``env`` (the process environment by default)."""
     env = os.environ if env is None else env
@@ -84,6 +112,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> LabSettings:
         workers=int(env.get("CUPCAKE_WORKERS", "1")),
         threads=_threads(env),
         ready_timeout=float(env.get("CUPCAKE_READY_TIMEOUT", "30")),
+        log_rotation=_log_rotation(env),
     )
 
 
