@@ -145,12 +145,18 @@ def command_status(settings: LabSettings, *, as_json: bool) -> int:
     return 0 if all(row["ready"] for row in rows) else 1
 
 
+def _health_colour(row: dict[str, object]) -> str:
+    if not row["ready"]:
+        return "red"
+    return "yellow" if str(row["detail"]).startswith("degraded") else "green"
+
+
 def _print_status_table(rows: list[dict[str, object]], *, lab_running: bool) -> None:
     table = Table(title="Cupcake Lab" if lab_running else "Cupcake Lab (no lab launcher running)")
     for column in ("service", "framework", "url", "pid", "state", "health", "memory"):
         table.add_column(column)
     for row in rows:
-        health = "[green]ready[/]" if row["ready"] else f"[red]{row['detail']}[/]"
+        health = f"[{_health_colour(row)}]{row['detail']}[/]"
         memory = f"{row['rss_mb']} MB" if row["rss_mb"] else "-"
         table.add_row(
             str(row["service"]), str(row["framework"]), str(row["url"]),

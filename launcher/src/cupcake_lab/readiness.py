@@ -8,6 +8,7 @@ requests to loopback.
 from __future__ import annotations
 
 import http.client
+import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -63,5 +64,18 @@ def probe(base_url: str, *, timeout: float = 1.0) -> Probe:
     except HttpError as exc:
         return Probe(alive=True, ready=False, detail=f"readyz {type(exc).__name__}")
     if ready.status == 200:
-        return Probe(alive=True, ready=True, detail="ready")
+        return Probe(alive=True, ready=True, detail=ready_detail(ready.body))
     return Probe(alive=True, ready=False, detail=f"readyz {ready.status}: {ready.text[:200]}")
+
+
+def ready_detail(body: bytes) -> str:
+    """``ready``, or ``degraded: <failed checks>`` for a service that serves reads but says
+    some check failed (a database refusing writes, a full disk)."""
+    try:
+        report = json.loads(body)
+        checks = report["checks"]
+        degraded = report["status"] == "degraded"
+        failed = sorted(name for name, check in checks.items() if check["status"] != "ok")
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return "ready"
+    return f"degraded: {', '.join(failed)}" if degraded else "ready"

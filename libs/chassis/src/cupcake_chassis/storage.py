@@ -328,6 +328,16 @@ def _disk_check(path: str) -> Check:
     return check_passed(words)
 
 
+# How long a probe or client is asked to wait before asking a service that is not ready again.
+NOT_READY_RETRY_AFTER = 5
+
+
+def readiness_headers(code: int) -> dict[str, str]:
+    """The headers a ``/readyz`` answer of HTTP ``code`` carries besides its body:
+    ``Retry-After`` when the service cannot serve (503)."""
+    return {"Retry-After": str(NOT_READY_RETRY_AFTER)} if code == 503 else {}
+
+
 def readiness(checks: Mapping[str, Mapping[str, Any]]) -> tuple[str, int]:
     """The overall readiness of ``checks`` and its HTTP status: ``ok`` (200); ``degraded``
     (200) when only checks reads do without failed, e.g. the database refuses writes;

@@ -12,7 +12,7 @@ from apiflask.types import ResponsesType
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from cupcake_chassis.storage import readiness, sqlite_checks, sqlite_path
+from cupcake_chassis.storage import readiness, readiness_headers, sqlite_checks, sqlite_path
 from frostings.extensions import MIGRATIONS_DIR, db
 from frostings.schemas import HealthOut, ReadyOut
 
@@ -90,7 +90,7 @@ def healthz() -> dict[str, str]:
 @bp.get("/readyz")
 @bp.output(ReadyOut)
 @bp.doc(responses=NOT_READY)
-def readyz() -> tuple[dict[str, Any], int]:
+def readyz() -> tuple[dict[str, Any], int, dict[str, str]]:
     """The service can serve: its database answers and its migrations are applied
     (``degraded``, still 200, when it serves reads but refuses writes)"""
     checks = {"database": database_check(), "migrations": migrations_check()}
@@ -98,4 +98,4 @@ def readyz() -> tuple[dict[str, Any], int]:
     if path is not None:
         checks.update(sqlite_checks(path))
     status, code = readiness(checks)
-    return {"status": status, "checks": checks}, code
+    return {"status": status, "checks": checks}, code, readiness_headers(code)

@@ -47,6 +47,7 @@ def test_readyz_is_503_while_migrations_are_not_applied(
     client = make_app().test_client()
     response = client.get("/readyz")
     assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
     body = response.get_json()
     assert body["status"] == "fail"
     assert body["checks"]["database"] == {"status": "ok"}
@@ -61,6 +62,7 @@ def test_readyz_is_503_when_the_database_cannot_be_reached(
     app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database_url)
     response = app.test_client().get("/readyz")
     assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
     checks = response.get_json()["checks"]
     assert checks["database"]["status"] == "fail"
     assert "OperationalError" in checks["database"]["detail"]

@@ -33,6 +33,7 @@ def test_readyz_is_503_on_a_database_without_migrations(
 ) -> None:
     use_database(unmigrated_database_url)
     response = testapp.get("/readyz", status=503)
+    assert response.headers["Retry-After"] == "5"
     assert response.json["status"] == "fail"
     assert response.json["checks"]["database"] == {"status": "ok"}
     migrations = response.json["checks"]["migrations"]
@@ -45,6 +46,7 @@ def test_readyz_is_503_when_the_database_is_unreachable(
 ) -> None:
     use_database(unreachable_database_url)
     response = testapp.get("/readyz", status=503)
+    assert response.headers["Retry-After"] == "5"
     checks = response.json["checks"]
     assert checks["database"]["status"] == "fail"
     assert checks["database"]["detail"].startswith("OperationalError: ")

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from bodies.core.readiness import readiness_checks
-from cupcake_chassis.storage import readiness
+from cupcake_chassis.storage import readiness, readiness_headers
 
 router = Router(tags=["service"])
 
@@ -53,6 +53,6 @@ def readyz(request: HttpRequest, response: HttpResponse) -> Status[Readiness]:
     checks = readiness_checks()
     status, code = readiness(checks)
     response["Cache-Control"] = NO_STORE
-    if code != 200:
-        response["Retry-After"] = "5"
+    for name, value in readiness_headers(code).items():
+        response[name] = value
     return Status(code, Readiness.model_validate({"status": status, "checks": checks}))

@@ -9,6 +9,8 @@ from typing import Any
 from pyramid.request import Request
 from pyramid.view import view_config
 
+from cupcake_chassis.storage import readiness_headers
+
 from ..caching import catalogue_read
 from ..readiness import readiness_check
 
@@ -29,6 +31,7 @@ def readyz_view(request: Request) -> dict[str, Any]:
     )
     request.response.cache_control = "no-store"
     request.response.status_code = status
+    request.response.headers.update(readiness_headers(status))
     return report
 
 
