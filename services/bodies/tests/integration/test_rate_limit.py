@@ -41,6 +41,21 @@ def test_a_client_over_the_rate_gets_429_with_retry_after_and_nothing_baked(
     assert stored_counts() == (3, 0)
 
 
+def test_a_resent_bake_is_replayed_even_when_the_client_is_over_the_rate(
+    client: Client, limited: Rate
+) -> None:
+    first = bake(client, key="resent-after-a-lost-answer")
+    assert [bake(client).status_code for _ in range(2)] == [201, 201]
+    assert bake(client).status_code == 429
+
+    again = bake(client, key="resent-after-a-lost-answer")
+
+    assert again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.content == first.content
+    assert stored_counts() == (3, 1)
+
+
 def test_the_rate_is_per_client(client: Client, limited: Rate) -> None:
     for _ in range(3):
         bake(client)

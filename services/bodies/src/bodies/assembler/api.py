@@ -159,10 +159,15 @@ def bake_cupcake(
     ] = None,
 ) -> HttpResponse:
     """Check the combination with the rule owners and bake it: 201, 422, or 503 (nothing saved);
-    429 when this client has baked more often than the rate limit allows."""
-    if settings.BAKE_RATE_LIMIT is not None:
-        client = client_address(request, proxy_hops=settings.TRUSTED_PROXY_HOPS)
-        bake_allowance_take(client=client, rate=settings.BAKE_RATE_LIMIT)
+    429 when this client has baked more often than the rate limit allows (a replay of a
+    bake already answered is never refused for it)."""
+    rate = settings.BAKE_RATE_LIMIT
+
+    def allowance_take() -> None:
+        if rate is not None:
+            client = client_address(request, proxy_hops=settings.TRUSTED_PROXY_HOPS)
+            bake_allowance_take(client=client, rate=rate)
+
     answer = cupcake_bake(
         body=payload.body,
         frosting=payload.frosting,
@@ -170,6 +175,7 @@ def bake_cupcake(
         name=payload.name,
         idempotency_key=idempotency_key_check(idempotency_key),
         upstreams=app_upstreams(),
+        allowance_take=allowance_take,
     )
     return answer_response(answer)
 

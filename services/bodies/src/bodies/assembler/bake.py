@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bodies.assembler.idempotency import Answer, answer_commit, answer_replay, request_fingerprint
@@ -41,13 +42,16 @@ def cupcake_bake(
     name: str | None,
     idempotency_key: str | None,
     upstreams: Upstreams,
+    allowance_take: Callable[[], None] = lambda: None,
 ) -> Answer:
     """Bake a cupcake and return the answer: 201 with the cupcake, or 422 when refused.
 
     Either answer is kept with ``idempotency_key`` and replayed for the same request;
     the key with another request raises IdempotencyKeyReused (422). When a rule owner
     cannot answer this raises UpstreamUnavailable (503): nothing is saved, the key
-    stays free, and a retry bakes exactly once.
+    stays free, and a retry bakes exactly once. ``allowance_take`` is called before a
+    new bake, not before a replay (a client resending a bake it got no answer to must
+    not be refused for the first attempt); it raises to refuse the bake.
     """
     request = {"body": body, "frosting": frosting, "topping": topping, "name": name}
     fingerprint = request_fingerprint(request)
@@ -55,6 +59,7 @@ def cupcake_bake(
         replayed = answer_replay(key=idempotency_key, fingerprint=fingerprint)
         if replayed is not None:
             return replayed
+    allowance_take()
     try:
         parts = parts_check(body=body, frosting=frosting, topping=topping, upstreams=upstreams)
     except (RuleViolation, UnknownReference) as refused:
