@@ -77,8 +77,12 @@ class LabVisitor(LabBrowser):
         super().__init__(*args, **kwargs)
         self.choices: Choices = dict.fromkeys(LAYERS)
         self.composition: dict[str, Any] | None = None
+        # The choices ``composition`` answered: after a composition refused for load, the
+        # page still shows the cards of the one before, for other choices.
+        self.composed_for: Choices | None = None
         # False while the choices hold a combination no composition has checked: a lower
-        # layer changed under upper ones, or the rules' owner (frostings) could not answer.
+        # layer changed under upper ones, a card came from the composition of other choices,
+        # or the rules' owner (frostings) could not answer.
         # The lab may then refuse the combination (422), and the page drops layers.
         self.vouched = True
         self.addresses = {
@@ -156,6 +160,7 @@ class LabVisitor(LabBrowser):
             self.compose()
             return
         self.composition = doc
+        self.composed_for = sent
         for name, service in doc["services"].items():
             if name in self.addresses and service.get("url"):
                 self.addresses[name] = service["url"]
@@ -178,7 +183,10 @@ class LabVisitor(LabBrowser):
 
     def choose(self, layer: str, slug: str | None) -> None:
         """Click a card, then compose at once."""
-        if any(self.choices[upper] for upper in LAYERS[LAYERS.index(layer) + 1 :]):
+        upper_chosen = any(self.choices[upper] for upper in LAYERS[LAYERS.index(layer) + 1 :])
+        if upper_chosen or self.composed_for != self.choices:
+            # A lower layer changed under upper ones, or the card came from a composition of
+            # other choices: nothing has checked the new combination yet.
             self.vouched = False
         self.choices[layer] = slug
         self.load_all([(url, STATIC) for url in self.stylesheet_images])  # the card's tick
