@@ -65,7 +65,7 @@ def cupcake_expect(page: Page, lab: RunningLab, parts: dict[str, str]) -> None:
             expect(image).to_have_count(0)
 
 
-CALM = {"latency_ms": 0, "error_rate": 0.0, "down": False}
+CALM = {"latency_ms": 0, "error_rate": 0.0, "down": False, "expires_in_s": None}
 
 
 def chaos_drawer(page: Page) -> Locator:

@@ -39,7 +39,7 @@ def service(tmp_path: Path, clock: ManualClock) -> httpx.Client:
 def test_chaos_is_off_until_asked_for(service: httpx.Client) -> None:
     assert service.get("/").json() == {"hello": "world"}
     assert service.get("/_chaos", headers=TOKEN).json() == {
-        "latency_ms": 0, "error_rate": 0.0, "down": False,
+        "latency_ms": 0, "error_rate": 0.0, "down": False, "expires_in_s": None,
     }  # fmt: skip
 
 
@@ -115,6 +115,11 @@ def test_chaos_is_disabled_while_no_token_is_configured(tmp_path: Path, token: s
         {"down": "yes"},
         {"dwn": True},
         [],
+        {"down": True, "expires_in_s": 0},
+        {"down": True, "expires_in_s": -1},
+        {"down": True, "expires_in_s": 3600.5},
+        {"down": True, "expires_in_s": "10"},
+        {"down": True, "expires_in_s": True},
     ],
 )
 def test_bad_settings_are_refused_and_change_nothing(service: httpx.Client, body: Any) -> None:
@@ -136,6 +141,58 @@ def test_settings_are_shared_through_the_file(tmp_path: Path) -> None:
     assert reader.read() == ChaosSettings()
     writer.write(ChaosSettings(latency_ms=5, error_rate=0.5, down=False))
     assert reader.read() == ChaosSettings(latency_ms=5, error_rate=0.5, down=False)
+
+
+def test_chaos_with_an_expiry_ends_by_itself_and_says_what_is_left(
+    service: httpx.Client, clock: ManualClock
+) -> None:
+    put = service.put("/_chaos", json={"down": True, "expires_in_s": 10}, headers=TOKEN)
+    assert put.json() == {"latency_ms": 0, "error_rate": 0.0, "down": True, "expires_in_s": 10}
+
+    clock.advance(6.55)
+    assert service.get("/").status_code == 503
+    assert service.get("/_chaos", headers=TOKEN).json()["expires_in_s"] == 3.5
+
+    clock.advance(3.45)
+    assert service.get("/").status_code == 200
+    assert service.get("/_chaos", headers=TOKEN).json() == {
+        "latency_ms": 0, "error_rate": 0.0, "down": False, "expires_in_s": None,
+    }  # fmt: skip
+
+
+def test_chaos_set_again_before_its_expiry_lasts_from_then(
+    service: httpx.Client, clock: ManualClock
+) -> None:
+    service.put("/_chaos", json={"latency_ms": 50, "expires_in_s": 2}, headers=TOKEN)
+    clock.advance(1.5)
+    renewed = service.put("/_chaos", json={"latency_ms": 50, "expires_in_s": 2}, headers=TOKEN)
+    assert renewed.json()["expires_in_s"] == 2
+    clock.advance(1.5)
+    assert service.get("/_chaos", headers=TOKEN).json()["latency_ms"] == 50
+
+
+def test_chaos_without_an_expiry_stays(service: httpx.Client, clock: ManualClock) -> None:
+    service.put("/_chaos", json={"error_rate": 1, "expires_in_s": None}, headers=TOKEN)
+    clock.advance(3600 * 24)
+    assert service.get("/").status_code == 500
+    assert service.get("/_chaos", headers=TOKEN).json()["expires_in_s"] is None
+
+
+def test_an_expiry_is_kept_as_a_wall_clock_end_every_process_shares(
+    tmp_path: Path, clock: ManualClock
+) -> None:
+    writer = ChaosFile(tmp_path / "c.json", clock=clock)
+    writer.write(ChaosSettings(down=True, expires_in_s=30))
+    clock.advance(10)
+    started_later = ChaosFile(tmp_path / "c.json", clock=clock)
+    assert started_later.read() == ChaosSettings(down=True, expires_in_s=20)
+    clock.advance(20)
+    assert started_later.read() == ChaosSettings()
+
+
+def test_an_expiry_without_a_fault_is_no_expiry(service: httpx.Client) -> None:
+    answer = service.put("/_chaos", json={"expires_in_s": 5}, headers=TOKEN)
+    assert answer.json()["expires_in_s"] is None
 
 
 def test_without_chaos_enabled_the_app_is_untouched(tmp_path: Path) -> None:

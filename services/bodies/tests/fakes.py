@@ -54,7 +54,7 @@ BREAKER_POLICY = UpstreamPolicy(
 Mode = Literal["ok", "down", "timeout", "stall", "error", "garbage", "wrong-shape"]
 # The admin token the peers' /_chaos expects (the test suite's, see conftest.ADMIN_TOKEN).
 CHAOS_TOKEN = "test-admin-token"
-NO_CHAOS = {"latency_ms": 0, "error_rate": 0.0, "down": False}
+NO_CHAOS = {"latency_ms": 0, "error_rate": 0.0, "down": False, "expires_in_s": None}
 
 
 def item(slug: str, name: str, color: str, owner: str, plural: str) -> dict[str, Any]:

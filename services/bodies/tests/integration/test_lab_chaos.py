@@ -9,12 +9,13 @@ from django.test import Client
 from pytest_django import Settings
 
 from cupcake_chassis.chaos import ChaosSettings, chaos_file_for
+from cupcake_testing.clock import ManualClock
 from fakes import NO_CHAOS, FakePeers
 from integration.helpers import problem_of
 
 pytestmark = pytest.mark.integration
 
-SLOW = {"latency_ms": 1500, "error_rate": 0.25, "down": False}
+SLOW = {"latency_ms": 1500, "error_rate": 0.25, "down": False, "expires_in_s": None}
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def test_without_chaos_enabled_the_drawers_api_is_not_there(
 
 
 def test_every_services_chaos_is_read(client: Client, chaos_lab: FakePeers) -> None:
-    chaos_lab.chaos["toppings"] = {"latency_ms": 0, "error_rate": 0.5, "down": False}
+    chaos_lab.chaos["toppings"] = {**NO_CHAOS, "error_rate": 0.5}
 
     response = client.get("/api/v1/lab/chaos")
 
@@ -53,7 +54,7 @@ def test_every_services_chaos_is_read(client: Client, chaos_lab: FakePeers) -> N
         "services": {
             "bodies": NO_CHAOS,
             "frostings": NO_CHAOS,
-            "toppings": {"latency_ms": 0, "error_rate": 0.5, "down": False},
+            "toppings": {**NO_CHAOS, "error_rate": 0.5},
         }
     }
 
@@ -102,6 +103,9 @@ def test_a_peers_chaos_is_forwarded_with_the_admin_token(
         ({"error_rate": True}, "error_rate"),
         ({"down": "yes"}, "down"),
         ({"slow": True}, "body"),
+        ({"down": True, "expires_in_s": 0}, "expires_in_s"),
+        ({"down": True, "expires_in_s": 3601}, "expires_in_s"),
+        ({"down": True, "expires_in_s": "10"}, "expires_in_s"),
     ],
 )
 def test_invalid_settings_are_422_and_change_nothing(
@@ -114,6 +118,30 @@ def test_invalid_settings_are_422_and_change_nothing(
         assert [error["field"] for error in problem["errors"]] == [field]
     assert chaos_lab.requests == []
     assert not (tmp_path / "chaos-bodies.json").exists()
+
+
+@pytest.mark.parametrize("service", ["frostings", "toppings"])
+def test_an_expiry_is_forwarded_to_the_peer_which_ends_its_chaos_itself(
+    client: Client, chaos_lab: FakePeers, service: str
+) -> None:
+    response = put(client, service, {"down": True, "expires_in_s": 12.5})
+
+    assert response.status_code == 200
+    assert response.json() == {**NO_CHAOS, "down": True, "expires_in_s": 12.5}
+    assert chaos_lab.chaos[service] == {**NO_CHAOS, "down": True, "expires_in_s": 12.5}
+
+
+def test_bodies_own_chaos_with_an_expiry_ends_by_itself(
+    client: Client, chaos_lab: FakePeers, clock: ManualClock
+) -> None:
+    set_answer = put(client, "bodies", {"latency_ms": 200, "expires_in_s": 10})
+    assert set_answer.json() == {**NO_CHAOS, "latency_ms": 200, "expires_in_s": 10}
+
+    clock.advance(7.5)
+    assert client.get("/api/v1/lab/chaos").json()["services"]["bodies"]["expires_in_s"] == 2.5
+    clock.advance(2.5)
+
+    assert client.get("/api/v1/lab/chaos").json()["services"]["bodies"] == NO_CHAOS
 
 
 def test_an_unknown_service_is_404(client: Client, chaos_lab: FakePeers) -> None:

@@ -207,7 +207,9 @@ def test_bodies_down_by_chaos_still_serves_the_page_and_its_chaos_drawer(
     assert lab.get("/static/lab/lab.css").status_code == 200
     assert lab.get("/api/v1/lab/chaos").json()["services"]["bodies"]["down"] is True
     undone = lab.put("/api/v1/lab/chaos/bodies", json={})
-    assert undone.json() == {"latency_ms": 0, "error_rate": 0.0, "down": False}
+    assert undone.json() == {
+        "latency_ms": 0, "error_rate": 0.0, "down": False, "expires_in_s": None,
+    }  # fmt: skip
     assert lab.get("/api/v1/bodies").status_code == 200
     auth = {"Authorization": f"Bearer {admin_token}"}
     assert lab.get("/_chaos", headers=auth).json()["down"] is False

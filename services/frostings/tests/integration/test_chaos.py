@@ -54,7 +54,9 @@ def test_chaos_down_takes_the_whole_service_down_until_cleared(
     chaos_client: FlaskClient, admin: dict[str, str], state_dir: Path
 ) -> None:
     put = chaos_client.put("/_chaos", json={"down": True}, headers=admin)
-    assert put.get_json() == {"latency_ms": 0, "error_rate": 0.0, "down": True}
+    assert put.get_json() == {
+        "latency_ms": 0, "error_rate": 0.0, "down": True, "expires_in_s": None,
+    }  # fmt: skip
     assert (state_dir / "chaos-frostings.json").exists()
     for path in ("/api/v1/frostings", "/api/v1/frostings/vanilla/toppings", "/healthz"):
         answer = chaos_client.get(path)
@@ -106,4 +108,29 @@ def test_invalid_chaos_settings_are_refused(
     answer = chaos_client.put("/_chaos", json={"error_rate": 2}, headers=admin)
     assert answer.status_code == 422
     assert answer.get_json()["type"] == "urn:cupcake-lab:problem:invalid-input"
+    assert chaos_client.get("/api/v1/frostings").status_code == 200
+
+
+def test_chaos_given_an_expiry_ends_by_itself(
+    chaos_client: FlaskClient, admin: dict[str, str], clock: ManualClock
+) -> None:
+    put = chaos_client.put("/_chaos", json={"error_rate": 1, "expires_in_s": 2.5}, headers=admin)
+    assert put.get_json()["expires_in_s"] == 2.5
+    clock.advance(2)
+    assert chaos_client.get("/api/v1/frostings").status_code == 500
+    assert chaos_client.get("/_chaos", headers=admin).get_json()["expires_in_s"] == 0.5
+    clock.advance(0.5)
+    assert chaos_client.get("/api/v1/frostings").status_code == 200
+    assert chaos_client.get("/_chaos", headers=admin).get_json()["error_rate"] == 0
+
+
+@pytest.mark.parametrize("expires_in_s", [0, -1, 3600.1, "10", True])
+def test_a_bad_chaos_expiry_is_a_422_problem(
+    chaos_client: FlaskClient, admin: dict[str, str], expires_in_s: Any
+) -> None:
+    body = {"down": True, "expires_in_s": expires_in_s}
+    answer = chaos_client.put("/_chaos", json=body, headers=admin)
+    assert answer.status_code == 422
+    assert answer.mimetype == "application/problem+json"
+    assert "expires_in_s" in answer.get_json()["detail"]
     assert chaos_client.get("/api/v1/frostings").status_code == 200

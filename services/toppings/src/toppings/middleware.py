@@ -7,6 +7,7 @@ from typing import Any
 
 from cupcake_chassis.admission import admission_wrap
 from cupcake_chassis.chaos import chaos_wrap
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.cors import cors_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
 from cupcake_chassis.observe import observe_wrap
@@ -21,9 +22,12 @@ from .settings import (
 )
 
 
-def middleware_wrap(app: WsgiApp, settings: dict[str, Any]) -> WsgiApp:
+def middleware_wrap(
+    app: WsgiApp, settings: dict[str, Any], *, clock: Clock = SYSTEM_CLOCK
+) -> WsgiApp:
     """Wrap ``app`` so that it honours deadlines, CORS, admission control and, in the local
-    lab, chaos, and is observed (trace context, ``/metrics``)."""
+    lab, chaos, and is observed (trace context, ``/metrics``); chaos's latency and expiry
+    run on ``clock``."""
     with_deadlines = DeadlineMiddleware(app, default_seconds=settings[REQUEST_DEADLINE])
     with_chaos = chaos_wrap(
         with_deadlines,
@@ -31,6 +35,7 @@ def middleware_wrap(app: WsgiApp, settings: dict[str, Any]) -> WsgiApp:
         state_dir=settings[STATE_DIR],
         enabled=settings[CHAOS_ENABLED],
         token=settings[ADMIN_TOKEN],
+        clock=clock,
     )
     admitted = admission_wrap(observe_wrap(with_chaos), policy=settings[ADMISSION])
     return cors_wrap(admitted, allowed_origins=settings[CORS_ALLOWED_ORIGINS])

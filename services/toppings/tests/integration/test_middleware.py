@@ -10,6 +10,7 @@ import pytest
 from pyramid.router import Router
 from webtest import TestApp
 
+from cupcake_testing.clock import ManualClock
 from toppings import main
 from toppings.middleware import middleware_wrap
 from toppings.settings import CHAOS_ENABLED, CORS_ALLOWED_ORIGINS, REQUEST_DEADLINE, STATE_DIR
@@ -20,8 +21,11 @@ SHOP = "https://shop.example"
 
 
 @pytest.fixture
-def wrapped_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., TestApp]]:
-    """Build the production stack: the Pyramid app inside the chassis middleware."""
+def wrapped_app(
+    database_url: str, tmp_path: Path, clock: ManualClock
+) -> Iterator[Callable[..., TestApp]]:
+    """Build the production stack: the Pyramid app inside the chassis middleware, chaos on
+    the test's clock."""
     routers: list[Router] = []
 
     def build(*, chaos: bool, origins: tuple[str, ...] = ()) -> TestApp:
@@ -35,7 +39,7 @@ def wrapped_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Tes
             },
         )
         routers.append(main({}, **settings))
-        return TestApp(middleware_wrap(routers[-1], routers[-1].registry.settings))
+        return TestApp(middleware_wrap(routers[-1], routers[-1].registry.settings, clock=clock))
 
     yield build
     for router in routers:
@@ -64,6 +68,37 @@ def test_chaos_down_mode_takes_the_whole_service_down(wrapped_app: Callable[...,
     assert app.get("/api/v1/toppings", status=503).json["type"] == "urn:cupcake-lab:problem:chaos"
     app.delete("/_chaos", headers=admin)
     assert app.get("/api/v1/toppings").status_int == 200
+
+
+def test_chaos_given_an_expiry_ends_by_itself(
+    wrapped_app: Callable[..., TestApp], clock: ManualClock
+) -> None:
+    app = wrapped_app(chaos=True)
+    admin = {"Authorization": f"Bearer {TOKEN}"}
+    put = app.put_json("/_chaos", {"down": True, "expires_in_s": 5}, headers=admin)
+    assert put.json == {"latency_ms": 0, "error_rate": 0.0, "down": True, "expires_in_s": 5}
+    clock.advance(4)
+    app.get("/api/v1/toppings", status=503)
+    assert app.get("/_chaos", headers=admin).json["expires_in_s"] == 1
+    clock.advance(1)
+    assert app.get("/api/v1/toppings").status_int == 200
+    assert app.get("/_chaos", headers=admin).json["down"] is False
+
+
+@pytest.mark.parametrize("expires_in_s", [0, -3, 3601, "soon", None])
+def test_a_bad_chaos_expiry_is_a_422_problem(
+    wrapped_app: Callable[..., TestApp], expires_in_s: Any
+) -> None:
+    app = wrapped_app(chaos=True)
+    admin = {"Authorization": f"Bearer {TOKEN}"}
+    body = {"down": True, "expires_in_s": expires_in_s}
+    if expires_in_s is None:
+        assert app.put_json("/_chaos", body, headers=admin).json["expires_in_s"] is None
+        return
+    answer = app.put_json("/_chaos", body, headers=admin, status=422)
+    assert answer.content_type == "application/problem+json"
+    assert "expires_in_s" in answer.json["detail"]
+    app.get("/api/v1/toppings", status=200)
 
 
 def preflight(app: TestApp, origin: str, status: int) -> Any:

@@ -17,12 +17,11 @@ from bodies.assembler.apps import app_upstreams
 from bodies.assembler.pool import task_submit
 from bodies.assembler.problems import UpstreamUnavailable
 from bodies.core.problems import NotFound
-from cupcake_chassis.chaos import ChaosSettings, chaos_file_for
+from cupcake_chassis.chaos import FIELDS, ChaosFile, ChaosSettings, chaos_file_for
 
 SERVICES = ("bodies", "frostings", "toppings")
 # The drawer must answer at once, even about a stalled service.
 FORWARD_TIMEOUT = 1.0
-FIELDS = ("latency_ms", "error_rate", "down")
 
 
 def chaos_enabled_check() -> None:
@@ -40,6 +39,11 @@ def service_check(service: str) -> None:
 def settings_field(message: str) -> str:
     """The field a ChaosSettings validation message is about (``body`` for the whole)."""
     return next((name for name in FIELDS if message.startswith(name)), "body")
+
+
+def own_chaos_file() -> ChaosFile:
+    """Bodies' own chaos file, its expiry told by the clock the peer clients run on."""
+    return chaos_file_for("bodies", settings.STATE_DIR, clock=app_upstreams().wiring.clock)
 
 
 def peer_url(service: str) -> str:
@@ -102,13 +106,13 @@ def lab_chaos_read() -> LabChaos:
     the time limit once)."""
     frostings = task_submit(peer_chaos_or_none, "frostings")
     toppings = task_submit(peer_chaos_or_none, "toppings")
-    own = chaos_file_for("bodies", settings.STATE_DIR).read()
+    own = own_chaos_file().read()
     return LabChaos(bodies=own, frostings=frostings.result(), toppings=toppings.result())
 
 
 def service_chaos_set(*, service: str, new: ChaosSettings) -> ChaosSettings:
-    """Apply ``new`` to ``service``: bodies' own file, or the peer's ``/_chaos``."""
+    """Apply ``new`` to ``service``: bodies' own file, or the peer's ``/_chaos`` (its expiry
+    forwarded as given, so that the peer ends its chaos by itself); the settings in force."""
     if service == "bodies":
-        chaos_file_for("bodies", settings.STATE_DIR).write(new)
-        return new
+        return own_chaos_file().write(new)
     return peer_chaos_send(service, new=new)

@@ -19,7 +19,7 @@ from bodies.lab.chaos import (
     service_check,
     settings_field,
 )
-from cupcake_chassis.chaos import MAX_LATENCY_MS, ChaosSettings
+from cupcake_chassis.chaos import MAX_EXPIRES_IN_S, MAX_LATENCY_MS, ChaosSettings
 from cupcake_chassis.problems import FieldError
 
 router = Router(tags=["lab"])
@@ -37,6 +37,9 @@ class ChaosSettingsOut(Schema):
     latency_ms: int = Field(ge=0, le=MAX_LATENCY_MS, description="Added to every request")
     error_rate: float = Field(ge=0, le=1, description="Share of requests answered 500")
     down: bool = Field(description="Every request but the chaos controls answers 503")
+    expires_in_s: float | None = Field(
+        gt=0, le=MAX_EXPIRES_IN_S, description="Seconds until these faults end by themselves"
+    )
 
 
 class ChaosSettingsIn(Schema):
@@ -47,6 +50,12 @@ class ChaosSettingsIn(Schema):
     latency_ms: int = Field(default=0, ge=0, le=MAX_LATENCY_MS)
     error_rate: float = Field(default=0.0, ge=0, le=1)
     down: bool = False
+    expires_in_s: float | None = Field(
+        default=None,
+        gt=0,
+        le=MAX_EXPIRES_IN_S,
+        description="End these faults by themselves after this many seconds (null: never)",
+    )
 
 
 class LabChaosServices(Schema):
