@@ -18,6 +18,7 @@ for name in (
     "BREAKER_RESET",
     "REQUEST_DEADLINE",
     "CUPCAKE_CHAOS",
+    "TOUR_CHAOS_EXPIRY",
     "PUBLIC_URL",
 ):
     os.environ.pop(name, None)

@@ -69,6 +69,9 @@ REQUEST_DEADLINE = env.seconds("REQUEST_DEADLINE", default=1.0)
 ADMISSION = AdmissionPolicy.from_environment(env)
 # Chaos (fault injection, /_chaos and the page's chaos drawer): the local lab only.
 CUPCAKE_CHAOS = env.flag("CUPCAKE_CHAOS")
+# Seconds a guided tour's faults last unless the page renews them, which it does while the
+# tour runs: a page closed mid-tour leaves no chaos behind for longer than this.
+TOUR_CHAOS_EXPIRY = env.seconds("TOUR_CHAOS_EXPIRY", default=10.0)
 
 # Where the page may load pictures from (its Content-Security-Policy's img-src): each
 # service's public origin; set it when the peers' public URLs differ from FROSTINGS_URL

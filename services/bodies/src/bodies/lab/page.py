@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from bodies.lab.tours import tours_config
+
 
 def content_security_policy(*, image_origins: Iterable[str]) -> str:
     """The page's policy: its own scripts and styles only, no inline ones, framed by nobody;
@@ -113,6 +115,7 @@ PAGE_MODULES = [
         "gallery",
         "chaos-section",
         "chaos",
+        "tours",
     )
 ]
 
@@ -132,6 +135,7 @@ def lab_config(chaos: ChaosControls) -> dict[str, object]:
         "chaosPollMs": 3000,
         "deadlineMs": chaos.deadline_ms,
         "latencyMaxMs": chaos.latency_max_ms,
+        "tours": tours_config(),
     }
 
 

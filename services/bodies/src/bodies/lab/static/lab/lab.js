@@ -19,6 +19,7 @@ import { createWire } from "./wire.js";
 import { createBake } from "./bake.js";
 import { createGallery } from "./gallery.js";
 import { createChaos } from "./chaos.js";
+import { toursStart } from "./tours.js";
 
 const config = JSON.parse(document.getElementById("lab-config").textContent);
 const byId = (id) => document.getElementById(id);
@@ -212,3 +213,4 @@ bake.update();
 live.start();
 gallery.load();
 chaos.start();
+toursStart(config);
