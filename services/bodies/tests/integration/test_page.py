@@ -223,6 +223,28 @@ def test_the_page_asks_for_the_chaos_controls_only_in_a_lab_with_chaos(
     assert config["chaosUrl"] == url
 
 
+@pytest.mark.parametrize("chaos", [True, False])
+def test_the_page_offers_guided_tours_only_in_a_lab_with_chaos(
+    client: Client, settings: Settings, chaos: bool
+) -> None:
+    settings.CUPCAKE_CHAOS = chaos
+    _, parser = page_parsed(client)
+
+    scripts = parser.find("script")
+    config = json.loads(parser.script_texts[scripts.index(parser.by_id("lab-config"))])
+    starts = parser.find("button", **{"class": "tours-start"})
+    if not chaos:
+        assert config["tours"] is None
+        assert starts == [] and parser.find(id="tour") == []
+        return
+    tours = config["tours"]["list"]
+    assert [start.get("data-tour") for start in starts] == [tour["id"] for tour in tours]
+    assert config["tours"]["chaosExpiryS"] == 10
+    panel = parser.by_id("tour")
+    assert panel.tag == "section" and panel.get("hidden") is not None
+    assert parser.find(role="status", **{"class": "tour-now"})
+
+
 def test_the_page_loads_one_module_and_runs_no_inline_script(client: Client) -> None:
     _, parser = page_parsed(client)
 
