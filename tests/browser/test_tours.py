@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import PHONE, page_open
-from tests.browser.lab_page import CALM, chaos_open, lab_open
+from tests.browser.lab_page import CALM, chaos_open, lab_chaos_set, lab_open
 from tests.browser.test_chaos import calm_lab
 from tests.browser.test_screenshots import IMAGES, pictures_settle
 from tests.e2e.conftest import SERVICES, RunningLab, start_lab, stop_lab, wait_until
@@ -153,9 +153,13 @@ def test_a_page_closed_mid_tour_leaves_chaos_that_ends_by_itself(
     assert problems.errors == []
 
 
-def test_a_stopped_tour_puts_everything_back(page: Page, lab: RunningLab) -> None:
+def test_a_tour_starts_from_a_calm_lab_and_a_stopped_one_puts_everything_back(
+    page: Page, lab: RunningLab
+) -> None:
+    lab_chaos_set(lab, "toppings", error_rate=0.2)
     lab_open(page)
     panel = tour_start(page, "slow")
+    wait_until(lambda: service_chaos(lab, "toppings") == CALM, timeout=10)
     expect(panel.locator('.tour-step[data-state="now"]')).to_have_attribute("data-index", "1")
     wait_until(lambda: service_chaos(lab, "frostings")["latency_ms"] == 1500, timeout=10)
     expect(page.locator('#panel-frostings [data-role="status"]')).to_have_attribute(

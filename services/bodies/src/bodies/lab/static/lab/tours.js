@@ -7,6 +7,7 @@
 
 import { el, setHidden, setText } from "./dom.js";
 
+const SERVICES = ["bodies", "frostings", "toppings"];
 const SERVICE_OF = { body: "bodies", frosting: "frostings", topping: "toppings" };
 const CALM = Object.freeze({ latency_ms: 0, error_rate: 0, down: false });
 const CHECK_MS = 200;
@@ -67,9 +68,11 @@ function createTours({ panel, picker, busy, drawer, chaosUrl, tours }) {
   let renewTimer = 0;
   let stopping = null; // the running tour's AbortController
 
-  /** Set the lab's faults to `wanted` (a service not named: none), each with the expiry. */
-  async function faultsApply(wanted) {
-    const touched = new Set([...Object.keys(faults), ...Object.keys(wanted)]);
+  /** Set the lab's faults to `wanted` (a service not named: none), each with the expiry;
+   * `everywhere` takes off faults the tour did not set too (a tour starts from a calm lab). */
+  async function faultsApply(wanted, { everywhere = false } = {}) {
+    const held = everywhere ? SERVICES : Object.keys(faults);
+    const touched = new Set([...held, ...Object.keys(wanted)]);
     faults = { ...wanted };
     const sent = await Promise.all(
       [...touched].map((service) =>
@@ -87,7 +90,9 @@ function createTours({ panel, picker, busy, drawer, chaosUrl, tours }) {
 
   function stepsShow(steps) {
     part("steps").replaceChildren(
-      ...steps.map((step, index) => el("li", { className: "tour-step", dataset: { state: "pending", index: String(index) } }, step.does)),
+      ...steps.map((step, index) =>
+        el("li", { className: "tour-step", dataset: { state: "pending", index: String(index) } }, step.does),
+      ),
     );
   }
 
@@ -160,7 +165,7 @@ function createTours({ panel, picker, busy, drawer, chaosUrl, tours }) {
     for (const [index, step] of steps.entries()) {
       if (signal.aborted) break;
       stepShow(steps, index, "now", `Waiting for the lab to show it (up to ${step.withinMs / 1000} s)…`);
-      const applied = await faultsApply(step.faults);
+      const applied = await faultsApply(step.faults, { everywhere: Boolean(step.setup) });
       if (step.setup) await choose(tour.choices, signal);
       if (step.bake) byId("bake-button")?.click();
       const outcome = await until(step, signal);
