@@ -29,6 +29,10 @@ WATCH_VALUES = {
 # What the page shows while a tour runs: a whole cupcake, so that every service has a layer.
 WHOLE_CUPCAKE = {"body": "vanilla", "frosting": "vanilla", "topping": "cherry"}
 DOWN = ChaosSettings(down=True)
+# Far past the front door's 1 s deadline: no caller waits that long.
+STALLED = ChaosSettings(latency_ms=5000)
+# Past the deadline, but an answer does come.
+SLOW = ChaosSettings(latency_ms=1500)
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,17 @@ def breaker_is(service: str, value: str) -> Watch:
     return Watch(kind="breaker", service=service, value=value)
 
 
+def breaker_opens(service: str, faults: ChaosSettings, *, does: str) -> Step:
+    """The step after ``service`` failed (``faults`` kept): the breaker to it opens."""
+    return Step(
+        does=does,
+        watch="After three failures the assembler stops asking: the wire panel marks the "
+        f"{service} call “circuit open”, and answers come at once again.",
+        faults={service: faults},
+        until=(breaker_is(service, "open"),),
+    )
+
+
 TOURS: tuple[Tour, ...] = (
     Tour(
         id="killed",
@@ -89,13 +104,7 @@ TOURS: tuple[Tour, ...] = (
                 faults={"toppings": DOWN},
                 until=(status_is("toppings", "unavailable"), status_is("bodies", "ok")),
             ),
-            Step(
-                does="Toppings stays down while the page keeps composing.",
-                watch="After three failures the assembler stops asking: the wire panel "
-                "marks the toppings call “circuit open”, and answers come at once.",
-                faults={"toppings": DOWN},
-                until=(breaker_is("toppings", "open"),),
-            ),
+            breaker_opens("toppings", DOWN, does="Toppings stays down; the page keeps composing."),
         ),
     ),
     Tour(
@@ -108,16 +117,10 @@ TOURS: tuple[Tour, ...] = (
                 "far past the 1 s deadline.",
                 watch="Compositions take about the deadline, then toppings is shown "
                 "unavailable (timed out) while the page still answers.",
-                faults={"toppings": ChaosSettings(latency_ms=5000)},
+                faults={"toppings": STALLED},
                 until=(status_is("toppings", "unavailable"),),
             ),
-            Step(
-                does="Toppings is still stalled.",
-                watch="The breaker opens (“circuit open” on the wire): the page answers "
-                "at once again instead of waiting each time.",
-                faults={"toppings": ChaosSettings(latency_ms=5000)},
-                until=(breaker_is("toppings", "open"),),
-            ),
+            breaker_opens("toppings", STALLED, does="Toppings is still stalled."),
         ),
     ),
     Tour(
@@ -145,16 +148,10 @@ TOURS: tuple[Tour, ...] = (
                 does="Frostings answers every request 1.5 s late.",
                 watch="The page still answers within its 1 s deadline; frostings is shown "
                 "unavailable, and the body stays.",
-                faults={"frostings": ChaosSettings(latency_ms=1500)},
+                faults={"frostings": SLOW},
                 until=(status_is("frostings", "unavailable"), status_is("bodies", "ok")),
             ),
-            Step(
-                does="Frostings stays slow.",
-                watch="The breaker to frostings opens (“circuit open” on the wire): "
-                "answers are immediate again.",
-                faults={"frostings": ChaosSettings(latency_ms=1500)},
-                until=(breaker_is("frostings", "open"),),
-            ),
+            breaker_opens("frostings", SLOW, does="Frostings stays slow."),
         ),
     ),
     Tour(
