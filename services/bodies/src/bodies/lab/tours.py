@@ -134,7 +134,10 @@ TOURS: tuple[Tour, ...] = (
                 "answer is served from the cache: toppings turns amber (degraded) and the "
                 "wire marks its call “stale”.",
                 faults={"toppings": ChaosSettings(error_rate=0.6)},
-                until=(status_is("toppings", "degraded"),),
+                until=(
+                    status_is("toppings", "degraded"),
+                    Watch(kind="cache", service="toppings", value="stale"),
+                ),
                 within_s=40.0,
             ),
         ),
