@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import PHONE, page_open
-from tests.browser.lab_page import CALM, chaos_open, lab_chaos_set, lab_open
+from tests.browser.lab_page import CALM, chaos_confirmed, chaos_open, lab_chaos_set, lab_open
 from tests.browser.test_chaos import calm_lab
 from tests.browser.test_screenshots import IMAGES, pictures_settle
 from tests.e2e.conftest import SERVICES, RunningLab, start_lab, stop_lab, wait_until
@@ -162,6 +162,13 @@ def test_a_tour_starts_from_a_calm_lab_and_a_stopped_one_puts_everything_back(
     wait_until(lambda: service_chaos(lab, "toppings") == CALM, timeout=10)
     expect(panel.locator('.tour-step[data-state="now"]')).to_have_attribute("data-index", "1")
     wait_until(lambda: service_chaos(lab, "frostings")["latency_ms"] == 1500, timeout=10)
+    # The drawer shows a tour's faults with the expiry the tour keeps renewing.
+    drawer = chaos_open(page)
+    expect(chaos_confirmed(page, "frostings")).to_contain_text(
+        "frostings confirms: 1.5 s latency (ending by itself within"
+    )
+    page.keyboard.press("Escape")
+    expect(drawer).to_be_hidden()
     expect(page.locator('#panel-frostings [data-role="status"]')).to_have_attribute(
         "data-status", "unavailable", timeout=20_000
     )
@@ -169,7 +176,7 @@ def test_a_tour_starts_from_a_calm_lab_and_a_stopped_one_puts_everything_back(
     IMAGES.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(IMAGES / "lab-tour.png"), animations="disabled")
 
-    page.keyboard.press("Escape")
+    panel.get_by_role("button", name="Stop the tour").press("Enter")
 
     expect(panel).to_have_attribute("data-state", "stopped", timeout=40_000)
     expect(panel.locator('[data-role="outcome"]')).to_have_text(

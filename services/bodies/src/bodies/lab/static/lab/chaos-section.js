@@ -17,13 +17,16 @@ export function faulty(settings) {
   return Boolean(settings && (settings.down || settings.latency_ms || settings.error_rate));
 }
 
-/** A service's settings in words: "down, 1.2 s latency, 20 % errors", or "no faults". */
+/** A service's settings in words: "down, 1.2 s latency, 20 % errors", or "no faults"; faults
+ * given an expiry (a guided tour's) say when they end. */
 export function faultsWords(settings) {
   const words = [];
   if (settings.down) words.push("down");
   if (settings.latency_ms) words.push(`${msWords(settings.latency_ms)} latency`);
   if (settings.error_rate) words.push(`${percentOf(settings.error_rate)} % errors`);
-  return words.length ? words.join(", ") : "no faults";
+  if (!words.length) return "no faults";
+  const ends = settings.expires_in_s ? ` (ending by itself within ${Math.ceil(settings.expires_in_s)} s)` : "";
+  return `${words.join(", ")}${ends}`;
 }
 
 /** The controls of one service's section of the drawer. */

@@ -16,9 +16,9 @@ const FOCUSABLE = "button:not([disabled]), input:not([disabled]), a[href], [tabi
 /** The settings in a server's JSON, or null when it holds none. */
 function settingsFrom(doc) {
   if (!doc || typeof doc !== "object") return null;
-  const { latency_ms: latency, error_rate: rate, down } = doc;
+  const { latency_ms: latency, error_rate: rate, down, expires_in_s: expires = null } = doc;
   if (typeof latency !== "number" || typeof rate !== "number" || typeof down !== "boolean") return null;
-  return { latency_ms: latency, error_rate: rate, down };
+  return { latency_ms: latency, error_rate: rate, down, expires_in_s: typeof expires === "number" ? expires : null };
 }
 
 async function jsonRequest(url, { method = "GET", body } = {}) {

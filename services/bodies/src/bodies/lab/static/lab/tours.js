@@ -65,27 +65,32 @@ function createTours({ panel, picker, busy, drawer, chaosUrl, tours }) {
   const closeButton = panel.querySelector('[data-action="close"]');
   const expiryS = tours.chaosExpiryS;
   let faults = {}; // service -> the settings the tour holds on it now
+  const owed = new Set(); // services whose last change the lab did not confirm
   let renewTimer = 0;
   let stopping = null; // the running tour's AbortController
 
-  /** Set the lab's faults to `wanted` (a service not named: none), each with the expiry;
-   * `everywhere` takes off faults the tour did not set too (a tour starts from a calm lab). */
+  /** Send `service` what the tour wants of it now: its faults with the expiry, or none. */
+  async function send(service) {
+    const settings = service in faults ? { ...faults[service], expires_in_s: expiryS } : CALM;
+    const done = await chaosPut(chaosUrl, service, settings);
+    if (done) owed.delete(service);
+    else owed.add(service);
+    return done;
+  }
+
+  /** Set the lab's faults to `wanted` (a service not named: none); `everywhere` takes off
+   * faults the tour did not set too (a tour starts from a calm lab). */
   async function faultsApply(wanted, { everywhere = false } = {}) {
     const held = everywhere ? SERVICES : Object.keys(faults);
     const touched = new Set([...held, ...Object.keys(wanted)]);
     faults = { ...wanted };
-    const sent = await Promise.all(
-      [...touched].map((service) =>
-        chaosPut(chaosUrl, service, service in wanted ? { ...wanted[service], expires_in_s: expiryS } : CALM),
-      ),
-    );
+    const sent = await Promise.all([...touched].map(send));
     return sent.every(Boolean);
   }
 
+  /** Renew the faults' expiry, and send again what the lab did not take. */
   function renew() {
-    for (const [service, settings] of Object.entries(faults)) {
-      chaosPut(chaosUrl, service, { ...settings, expires_in_s: expiryS });
-    }
+    for (const service of new Set([...Object.keys(faults), ...owed])) send(service);
   }
 
   function stepsShow(steps) {
@@ -189,13 +194,14 @@ function createTours({ panel, picker, busy, drawer, chaosUrl, tours }) {
       if (pending !== item) pending.dataset.state = "skipped";
     }
     stepShow(steps, index, "now", stopped ? "Stopped. Putting everything back…" : "Putting everything back…");
-    let calm = await faultsApply({});
+    await faultsApply({});
     const ends = performance.now() + CALM_WITHIN_MS;
-    while (!(calm && shows({ kind: "health", value: "ok" })) && performance.now() < ends) {
+    const calm = () => owed.size === 0 && shows({ kind: "health", value: "ok" });
+    while (!calm() && performance.now() < ends) {
       await sleep(CHECK_MS);
-      if (!calm) calm = await faultsApply({});
+      if (owed.size) await Promise.all([...owed].map(send));
     }
-    const green = calm && shows({ kind: "health", value: "ok" });
+    const green = calm();
     const summary = green
       ? `Everything is back as it was: all services up.${missed ? ` ${missed} step${missed > 1 ? "s were" : " was"} not seen in time.` : ""}`
       : `Not every light is green after ${CALM_WITHIN_MS / 1000} s; faults the tour set end by themselves within ${expiryS} s.`;
