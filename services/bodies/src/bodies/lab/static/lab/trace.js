@@ -135,6 +135,8 @@ function rowCreate(span, depth, axis) {
         parentId: span.parent_id ?? "",
         service: span.service,
         kind: span.kind,
+        peer: span.peer ?? "",
+        error: span.error ?? "",
         depth: String(depth),
         outcome: outcomeOf(span),
       },
