@@ -139,6 +139,7 @@ function rowCreate(span, depth, axis) {
         error: span.error ?? "",
         depth: String(depth),
         outcome: outcomeOf(span),
+        key: `${depth} ${span.service} ${span.kind} ${span.method} ${span.name} ${span.peer ?? ""}`,
       },
     },
     toggle,
@@ -176,21 +177,30 @@ function summaryOf(spans, axis) {
 export function createTrace({ list, summary, traceId, url }) {
   let controller = null;
   let shown = null;
+  // The trace that came while the keyboard was on a row: the panel holds still while it is
+  // read (nothing moves under the focus), and shows the latest once the focus leaves.
+  let waiting = null;
+
+  list.addEventListener("focusout", (event) => {
+    if (waiting && !list.contains(event.relatedTarget)) {
+      const trace = waiting;
+      waiting = null;
+      render(trace);
+    }
+  });
 
   function render(trace) {
     const open = new Set(
-      [...list.querySelectorAll('.span-row[aria-expanded="true"]')].map((button) => button.closest(".span").dataset.spanId),
+      [...list.querySelectorAll('.span-row[aria-expanded="true"]')].map((button) => button.closest(".span").dataset.key),
     );
     const axis = axisOf(trace.spans);
     const rows = spansNest(trace.spans).map(({ span, depth }) => rowCreate(span, depth, axis));
     for (const row of rows) {
-      // A row the visitor opened stays open while the page follows the next composition
-      // only if it is the same span; focus stays on the panel, never jumps.
-      if (open.has(row.dataset.spanId)) row.querySelector(".span-row").click();
+      // A row the visitor opened stays open in the next composition's trace (the same
+      // service, route and depth).
+      if (open.has(row.dataset.key)) row.querySelector(".span-row").click();
     }
-    const focused = list.contains(document.activeElement) ? [...list.querySelectorAll(".span-row")].indexOf(document.activeElement) : -1;
     list.replaceChildren(...rows);
-    if (focused >= 0) list.querySelectorAll(".span-row")[Math.min(focused, rows.length - 1)]?.focus();
     setText(summary, summaryOf(trace.spans, axis));
     setText(traceId, trace.trace_id);
     setAttr(list, "data-trace-id", trace.trace_id);
@@ -209,7 +219,8 @@ export function createTrace({ list, summary, traceId, url }) {
       const trace = await response.json();
       if (mine !== controller || !trace.spans?.length) return;
       shown = id;
-      render(trace);
+      if (list.contains(document.activeElement)) waiting = trace;
+      else render(trace);
     } catch {
       // a newer composition took over, or the lab is down: the last trace stays
     }
