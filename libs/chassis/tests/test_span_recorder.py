@@ -4,7 +4,7 @@ peer's spans returned with its answer when asked for."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -21,12 +21,9 @@ PARENT = f"00-{TRACE}-00f067aa0ba902b7-01"
 
 
 @pytest.fixture
-def store() -> Iterator[SpanStore]:
-    """A span store of this test's own, gathering on."""
-    kept = SpanStore()
-    spans_reset(store=kept, gather=True)
-    yield kept
-    spans_reset()
+def store(span_store: SpanStore) -> SpanStore:
+    """This test's own span store (``cupcake_testing``'s), peers asked for their spans."""
+    return span_store
 
 
 def back(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

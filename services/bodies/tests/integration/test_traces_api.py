@@ -4,17 +4,14 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from django.conf import settings as django_settings
 from django.core.wsgi import get_wsgi_application
 
-from bodies.assembler.apps import policy_from_settings
-from bodies.assembler.upstream import upstreams_create
 from bodies.config.wsgi import chassis_wrap
-from cupcake_chassis.spans import SPANS_HEADER, Span, SpanStore, spans_encode, spans_reset
+from cupcake_chassis.spans import SPANS_HEADER, Span, SpanStore, spans_encode
 from cupcake_chassis.tracecontext import traceparent_parse
 from cupcake_chassis.wiring import Wiring
 from cupcake_testing.clock import ManualClock, ManualSpawn
-from fakes import FROSTINGS_URL, TOPPINGS_URL, FakePeers, UpstreamsInstall
+from fakes import FROSTINGS_URL, FakePeers
 
 pytestmark = pytest.mark.integration
 
@@ -43,33 +40,16 @@ def with_peer_spans(peers: FakePeers) -> httpx.MockTransport:
 
 
 @pytest.fixture
-def store() -> Iterator[SpanStore]:
-    """This test's own span store, gathering on."""
-    kept = SpanStore()
-    spans_reset(store=kept, gather=True)
-    yield kept
-    spans_reset()
+def wiring(peers: FakePeers, clock: ManualClock, spawn: ManualSpawn) -> Wiring:
+    """The fake peers, returning their spans when asked, on the test's clock and spawn."""
+    return Wiring(transport=with_peer_spans(peers), clock=clock, spawn=spawn)
 
 
 @pytest.fixture
 def front_door(
-    database: None,
-    peers: FakePeers,
-    clock: ManualClock,
-    spawn: ManualSpawn,
-    store: SpanStore,
-    upstreams_install: UpstreamsInstall,
+    database: None, fake_peers: FakePeers, clock: ManualClock, span_store: SpanStore
 ) -> Iterator[httpx.Client]:
     """An HTTP client of the app inside the chassis, its peers returning spans when asked."""
-    wiring = Wiring(transport=with_peer_spans(peers), clock=clock, spawn=spawn)
-    upstreams_install(
-        upstreams_create(
-            frostings_url=FROSTINGS_URL,
-            toppings_url=TOPPINGS_URL,
-            policy=policy_from_settings(django_settings),
-            wiring=wiring,
-        )
-    )
     app = chassis_wrap(get_wsgi_application(), clock=clock)
     with httpx.Client(transport=httpx.WSGITransport(app=app), base_url="http://localhost") as c:
         yield c

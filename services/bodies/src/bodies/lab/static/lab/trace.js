@@ -5,6 +5,7 @@
 // `traceresponse` header.
 
 import { el, setAttr, setHidden, setText } from "./dom.js";
+import { msText } from "./wire.js";
 
 const TRACE_ID = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
@@ -38,11 +39,6 @@ export function spansNest(spans) {
   };
   visit(null, 0);
   return ordered;
-}
-
-function msText(ms) {
-  if (typeof ms !== "number") return "—";
-  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 }
 
 const ERROR_WORDS = {
