@@ -30,6 +30,8 @@ SPANS_PER_TRACE = 200
 # for all of them together): about 120 bytes a span.
 HEADER_SPANS = 32
 HEADER_MAX_CHARS = 8192
+# One encoder for every header: json.dumps with separators builds a new one per call.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 class Span(NamedTuple):
@@ -108,22 +110,14 @@ class SpanStore:
 
 def spans_encode(trace_id: str, spans: Iterable[Span]) -> str:
     """The ``Trace-Spans`` header value for ``spans`` of ``trace_id``: compact JSON, at most
-    ``HEADER_SPANS`` spans and ``HEADER_MAX_CHARS`` characters (those past either dropped)."""
-    rows: list[list[Any]] = []
-    size = 0
-    for span in spans:
-        if span.trace_id != trace_id or len(rows) >= HEADER_SPANS:
-            continue
-        row = [_rounded(value) for value in span[1:]]
-        size += len(json.dumps(row, separators=(",", ":"))) + 1
-        if size > HEADER_MAX_CHARS - 64:
-            break
-        rows.append(row)
-    return json.dumps({"trace": trace_id, "spans": rows}, separators=(",", ":"))
-
-
-def _rounded(value: object) -> object:
-    return round(value, 6) if isinstance(value, float) else value
+    ``HEADER_SPANS`` spans and ``HEADER_MAX_CHARS`` characters (the last spans dropped)."""
+    rows = [list(span[1:]) for span in spans if span.trace_id == trace_id][:HEADER_SPANS]
+    while True:
+        # One encoding of the whole document: a header of usual size is made once.
+        text = _COMPACT.encode({"trace": trace_id, "spans": rows})
+        if len(text) <= HEADER_MAX_CHARS:
+            return text
+        rows = rows[: len(rows) * 3 // 4]
 
 
 _FIELD_TYPES: tuple[tuple[type, ...], ...] = tuple(
