@@ -23,7 +23,7 @@ from .settings import (
 
 def middleware_wrap(app: WsgiApp, settings: dict[str, Any]) -> WsgiApp:
     """Wrap ``app`` so that it honours deadlines, CORS, admission control and, in the local
-    lab, chaos, and is observed (trace context, ``/metrics``)."""
+    lab, chaos, and is observed (trace context, spans, ``/metrics``)."""
     with_deadlines = DeadlineMiddleware(app, default_seconds=settings[REQUEST_DEADLINE])
     with_chaos = chaos_wrap(
         with_deadlines,
@@ -32,5 +32,6 @@ def middleware_wrap(app: WsgiApp, settings: dict[str, Any]) -> WsgiApp:
         enabled=settings[CHAOS_ENABLED],
         token=settings[ADMIN_TOKEN],
     )
-    admitted = admission_wrap(observe_wrap(with_chaos), policy=settings[ADMISSION])
+    observed = observe_wrap(with_chaos, service="toppings", framework="Pyramid")
+    admitted = admission_wrap(observed, policy=settings[ADMISSION])
     return cors_wrap(admitted, allowed_origins=settings[CORS_ALLOWED_ORIGINS])
