@@ -191,7 +191,7 @@ locust: install ## Locust's web UI on http://127.0.0.1:8089: people on a running
 	$(BIN)/locust -f bench/locustfile.py --web-host 127.0.0.1 --web-port 8089 $(LOCUST_FLAGS)
 
 screenshots: test-browser ## refresh the README's screenshots of the lab page from a browser test run
-	cp test-results/screenshots/lab-page.png test-results/screenshots/lab-page-phone.png test-results/screenshots/lab-chaos.png docs/images/
+	cp test-results/screenshots/lab-page.png test-results/screenshots/lab-page-phone.png test-results/screenshots/lab-chaos.png test-results/screenshots/lab-trace.png docs/images/
 	cp test-results/screenshots/lab-tour.png docs/images/
 
 clean: ## remove the environments and the local lab's state

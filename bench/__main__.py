@@ -3,8 +3,9 @@
 Every ratio compares two runs made side by side in this one run, on this machine, with the
 same server (granian), workers and threads per worker (the launcher's own settings), and the
 same load (wrk): each read of the lab against its framework's minimal JSON view answering
-the same bytes, the composition healthy against toppings stalled. Then, with the lab
-stopped, the per-request cost table (``bench.costs``), measured in-process.
+the same bytes, the composition healthy against toppings stalled, and the composition with
+its trace gathered against a lab that gathers none. Then, with the lab stopped, the
+per-request cost table (``bench.costs``), measured in-process.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import psutil
 
 from bench import wrk
 from bench.costs.run import arguments_add, cost_tables
+from bench.gathering import gathering_figures
 from bench.lab import BenchLab, lab_stop
 from bench.read_figures import read_figures
 from bench.report import print_table
@@ -82,7 +84,9 @@ def run(args: argparse.Namespace) -> None:
         try:
             reads = read_figures(lab, workdir=workdir, args=args)
             memory = memory_figure(lab, after="after the reads below")
-            figures = [up, memory, *reads, *stalled_figures(lab, args)]
+            stalled = stalled_figures(lab, args)
+            gathering = gathering_figures(lab, workdir=workdir, args=args)
+            figures = [up, memory, *reads, *stalled, *gathering]
             how = how_measured(lab, args)
         finally:
             lab_stop(lab)

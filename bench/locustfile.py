@@ -232,6 +232,8 @@ class LabVisitor(LabBrowser):
                 if not self.pick(layer):
                     return  # nothing to pick there now (its service is down): watch the page
                 self.pause(1, 3)
+        if not all(self.choices.values()):
+            return  # the page polled meanwhile and a refusal dropped a layer: no Bake button
         parts = {layer: str(self.choices[layer]) for layer in LAYERS}
         if self.pending and all(self.pending.payload[layer] == parts[layer] for layer in LAYERS):
             attempt = self.pending  # "Try again": the same key bakes it exactly once
@@ -257,6 +259,9 @@ class LabVisitor(LabBrowser):
 
     def bake_send(self, attempt: Bake) -> str | None:
         """Bake; return the cupcake's Location after a 201."""
+        # Whether the cupcake came allowed, as it is sent: the poller may compose meanwhile
+        # and vouch for other choices before the bake is answered.
+        vouched = self.vouched
         with self.bake_post(attempt, name="{url}") as response:
             retry_after = retry_after_seconds(response.headers.get("Retry-After"))
             if response.status_code == 201 and response.headers.get("Location"):
@@ -274,7 +279,7 @@ class LabVisitor(LabBrowser):
                 rename(response, "503 Retry-After, rule owner down")
                 response.success()
                 self.retry_not_before = time.monotonic() + retry_after * self.think_scale
-            elif response.status_code == 422 and refused_by_rule(response) and not self.vouched:
+            elif response.status_code == 422 and refused_by_rule(response) and not vouched:
                 # Baked from a composition that could not check the rules (their owner did
                 # not answer): the lab refuses what they forbid, as the page then shows.
                 rename(response, "422 refused, rules unchecked")

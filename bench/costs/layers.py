@@ -66,7 +66,10 @@ def chassis(app: WsgiApp, scratch: Path) -> WsgiApp:
 
 
 WRAPPERS = (
-    Wrapper("trace context (`TraceContextMiddleware`)", lambda app, _: TraceContextMiddleware(app)),
+    Wrapper("trace context and the request's server span kept (`TraceContextMiddleware`)",
+            lambda app, _: TraceContextMiddleware(app)),
+    Wrapper("the same, the caller asking for its spans (`Trace-Spans: ask`)",
+            lambda app, _: TraceContextMiddleware(app), {"HTTP_TRACE_SPANS": "ask"}),
     Wrapper("observation: trace context and the `/metrics` check (`observe_wrap`)",
             lambda app, _: observe_wrap(app)),
     Wrapper("the deadline (`DeadlineMiddleware`)", deadline),

@@ -1,5 +1,6 @@
 """OpenTelemetry on a real lab: with an OTLP endpoint set, one composition is one trace whose
-spans come from all three services, exported over OTLP/HTTP to a receiver run here."""
+spans come from all three services, exported over OTLP/HTTP to a receiver run here: the
+very spans bodies' trace API shows (same ids), since both come from the chassis' one model."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Received:
 
     service: str
     trace_id: str
+    span_id: str
     name: str
     kind: int
 
@@ -65,7 +67,13 @@ class ReceiverHandler(BaseHTTPRequestHandler):
             for scope in resource_spans.scope_spans:
                 with self.server.lock:
                     self.server.spans.extend(
-                        Received(attributes["service.name"], s.trace_id.hex(), s.name, s.kind)
+                        Received(
+                            attributes["service.name"],
+                            s.trace_id.hex(),
+                            s.span_id.hex(),
+                            s.name,
+                            s.kind,
+                        )
                         for s in scope.spans
                     )
         answer = ExportTraceServiceResponse().SerializeToString()
@@ -120,6 +128,14 @@ def test_one_composition_is_one_trace_across_the_three_services(
 
     def logged(service: str) -> bool:
         return any(r.get("trace_id") == TRACE_ID for r in log_records(lab, service))
+
+    # The spans the page shows are those exported: the same ids, from the one model.
+    shown = httpx.get(lab.urls["bodies"] + f"/api/v1/traces/{TRACE_ID}", timeout=10).json()
+    shown_ids = {span["span_id"] for span in shown["spans"]}
+    wait_until(
+        lambda: shown_ids <= {span.span_id for span in receiver.of_trace(TRACE_ID)},
+        timeout=SEEN_WITHIN,
+    )
 
     # The log lines name the same trace (written off the request path: they may come later).
     wait_until(lambda: all(logged(service) for service in SERVICES), timeout=SEEN_WITHIN)

@@ -14,18 +14,27 @@ from typing import Any
 
 from cupcake_chassis import metrics
 from cupcake_chassis.calls import Call, Failure
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.deadline import WsgiApp
 from cupcake_chassis.logs import line_log
 from cupcake_chassis.problems import StartResponse
+from cupcake_chassis.span_recorder import span_route_note
 from cupcake_chassis.tracecontext import TraceContextMiddleware
 
 access_log = logging.getLogger("cupcake.access")
 call_log = logging.getLogger("cupcake.upstream")
 
 
-def observe_wrap(app: WsgiApp) -> WsgiApp:
-    """``app`` inside its requests' trace context, with ``GET /metrics`` answered first."""
-    traced = TraceContextMiddleware(app)
+def observe_wrap(
+    app: WsgiApp,
+    *,
+    service: str = "service",
+    framework: str = "wsgi",
+    clock: Clock = SYSTEM_CLOCK,
+) -> WsgiApp:
+    """``app`` inside its requests' trace context, recording their spans as ``service``
+    on ``framework`` (timed on ``clock``), with ``GET /metrics`` answered first."""
+    traced = TraceContextMiddleware(app, service=service, framework=framework, clock=clock)
     metrics.metrics_process_start()
 
     def observed(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -39,6 +48,8 @@ def observe_wrap(app: WsgiApp) -> WsgiApp:
 def request_done(*, method: str, route: str | None, path: str, status: int, seconds: float) -> None:
     """Log and count one answered request. ``path`` must hold no secret (no query string)."""
     label = route or metrics.UNMATCHED_ROUTE
+    if route:
+        span_route_note(route)
     metrics.request_count(method, label, status, seconds)
     ms = seconds * 1000
     line_log(

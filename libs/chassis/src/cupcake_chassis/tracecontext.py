@@ -6,23 +6,26 @@ trace id with a new span id each. ``X-Request-ID`` is kept when the caller sent 
 else made here, passed downstream, and said back in the answer. Log lines carry both ids, so
 one request can be followed through every service's log.
 
-When OpenTelemetry tracing is on (``cupcake_chassis.otel``), its spans are the truth: the
-ids logged and sent are those of the current OpenTelemetry span.
+The request's own span id is its server span's (``cupcake_chassis.spans``), and the span id
+sent with a call is that call's client span's: the ids logged, sent and exported are one.
 """
 
 from __future__ import annotations
 
 import random
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextvars import ContextVar
 from typing import Any, NamedTuple
 
+from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.deadline import WsgiApp
-from cupcake_chassis.problems import StartResponse, headers_added
+from cupcake_chassis.problems import StartResponse
+from cupcake_chassis.span_recorder import request_spans_close, request_spans_open
 
 TRACEPARENT = "traceparent"
 REQUEST_ID_HEADER = "X-Request-ID"
+TRACERESPONSE = "traceresponse"
 _TRACEPARENT = re.compile(r"^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _SAMPLED = 0x01
@@ -38,11 +41,17 @@ class TraceContext(NamedTuple):
     span_id: str
     sampled: bool
     request_id: str
+    parent_id: str | None = None  # the caller's span, when it sent a traceparent
 
-    def child_traceparent(self) -> str:
-        """A ``traceparent`` for one outbound call: this trace, a new span."""
+    def child_traceparent(self, span_id: str | None = None) -> str:
+        """A ``traceparent`` for one outbound call: this trace, the call's span (new if None)."""
         flags = "01" if self.sampled else "00"
-        return f"00-{self.trace_id}-{_random_hex(64)}-{flags}"
+        return f"00-{self.trace_id}-{span_id or span_id_new()}-{flags}"
+
+
+def span_id_new() -> str:
+    """A new span id (16 hex digits)."""
+    return _random_hex(64)
 
 
 def _random_hex(bits: int) -> str:
@@ -99,17 +108,16 @@ def trace_context_start(traceparent: str | None, request_id: str | None) -> Trac
     """The context of a request that arrived with these headers (absent: None)."""
     new_trace_id, span_id, new_request_id = _random_ids()
     parsed = traceparent_parse(traceparent)
-    trace_id, sampled = (parsed[0], parsed[2]) if parsed else (new_trace_id, True)
+    if parsed is None:
+        trace_id, parent_id, sampled = new_trace_id, None, True
+    else:
+        trace_id, parent_id, sampled = parsed
     if not (request_id and _REQUEST_ID.match(request_id)):
         request_id = new_request_id
-    return TraceContext(trace_id, span_id, sampled, request_id)
+    return TraceContext(trace_id, span_id, sampled, request_id, parent_id)
 
 
 _current: ContextVar[TraceContext | None] = ContextVar("cupcake_trace", default=None)
-
-# Set by ``cupcake_chassis.otel`` when OpenTelemetry tracing is on: the current span's
-# (trace id, span id), or None outside any span.
-otel_ids: Callable[[], tuple[str, str] | None] | None = None
 
 
 def current_ids() -> dict[str, str]:
@@ -120,38 +128,76 @@ def current_ids() -> dict[str, str]:
         "trace_id": context.trace_id,
         "span_id": context.span_id,
     }  # fmt: skip
-    if otel_ids is not None and (span := otel_ids()) is not None:
-        ids["trace_id"], ids["span_id"] = span
     return ids
 
 
-def outbound_headers() -> dict[str, str]:
-    """Headers that carry this request's trace and request id to the next service."""
+def outbound_headers(span_id: str | None = None) -> dict[str, str]:
+    """Headers that carry this request's trace and request id to the next service, the
+    call being span ``span_id`` (a new one if None)."""
     context = _current.get()
     if context is None:
         return {}
-    # With OpenTelemetry on, its httpx instrumentation writes traceparent for its own span.
     return {
-        TRACEPARENT: context.child_traceparent(),
+        TRACEPARENT: context.child_traceparent(span_id),
         REQUEST_ID_HEADER: context.request_id,
     }
 
 
 class TraceContextMiddleware:
-    """Starts each request's trace context and says its request id back in the answer."""
+    """Starts each request's trace context and span recorder; says its request id and
+    ``traceresponse`` back, and its spans when the caller asked (``Trace-Spans: ask``).
 
-    def __init__(self, app: WsgiApp) -> None:
+    ``service`` and ``framework`` name the spans; ``clock`` times them.
+    """
+
+    def __init__(
+        self,
+        app: WsgiApp,
+        *,
+        service: str = "service",
+        framework: str = "wsgi",
+        clock: Clock = SYSTEM_CLOCK,
+    ) -> None:
         self.app = app
+        self.service = service
+        self.framework = framework
+        self.clock = clock
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        """Serve the request inside its trace context."""
+        """Serve the request inside its trace context, recording its spans."""
         context = trace_context_start(
             environ.get("HTTP_TRACEPARENT"), environ.get("HTTP_X_REQUEST_ID")
         )
         environ["cupcake.trace"] = context
-        said_back = (REQUEST_ID_HEADER, context.request_id)
+        recorder, spans_token = request_spans_open(
+            context,
+            service=self.service,
+            framework=self.framework,
+            clock=self.clock,
+            asked=environ.get("HTTP_TRACE_SPANS"),
+        )
+        flags = "01" if context.sampled else "00"
+        said_back = [
+            (REQUEST_ID_HEADER, context.request_id),
+            (TRACERESPONSE, f"00-{context.trace_id}-{context.span_id}-{flags}"),
+        ]
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "") or "/"
+
+        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            recorder.finish(method=method, path=path, status=_status_code(status))
+            spans_header = recorder.answer_header()
+            extra = said_back if spans_header is None else [*said_back, spans_header]
+            return start_response(status, [*headers, *extra], *exc)
+
         token = _current.set(context)
         try:
-            return self.app(environ, headers_added(start_response, said_back))
+            return self.app(environ, start)
         finally:
             _current.reset(token)
+            request_spans_close(spans_token)
+
+
+def _status_code(status: str) -> int:
+    code = status[:3]
+    return int(code) if code.isdigit() else 500

@@ -32,8 +32,10 @@ from cupcake_chassis.clock import SYSTEM_CLOCK, Clock, Spawn, thread_spawn
 from cupcake_chassis.deadline import DEADLINE_HEADER, current_deadline
 from cupcake_chassis.fresh import FreshStore
 from cupcake_chassis.observe import call_done
+from cupcake_chassis.span_recorder import call_span_headers, client_span_record, peer_spans_take
+from cupcake_chassis.spans import SPANS_HEADER
 from cupcake_chassis.stale import StaleStore
-from cupcake_chassis.tracecontext import outbound_headers
+from cupcake_chassis.tracecontext import outbound_headers, span_id_new
 from cupcake_chassis.transports import BreakerTransport, UpstreamFailed
 
 _RETRYABLE = (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, UpstreamFailed)
@@ -70,9 +72,19 @@ def _cache_state(response: httpx.Response) -> str:
     return "miss"
 
 
-def _done(outcome: Outcome, *, asked: bool = False) -> Outcome:
-    """``outcome``, once counted (and logged if the upstream was ``asked``)."""
+@dataclass(frozen=True)
+class _CallSpan:
+    """The client span of one call: its id (the parent the peer is sent, the same for
+    every attempt: the attempts are one call) and when it started on the wall clock."""
+
+    span_id: str
+    started_at: float
+
+
+def _done(outcome: Outcome, span: _CallSpan, *, asked: bool = False) -> Outcome:
+    """``outcome``, once counted, recorded as a span (and logged if the upstream was ``asked``)."""
     call_done(outcome.call, asked=asked)
+    client_span_record(outcome.call, span_id=span.span_id, started_at=span.started_at)
     return outcome
 
 
@@ -138,12 +150,13 @@ class ResilientUpstream:
         """
         request_path = _request_path(path, params)
         started = self._clock.monotonic()
+        span = self._span()
         if self._remaining() < self.policy.min_budget:
             exhausted = DeadlineExhausted("no time left for this call")
-            return _done(self._fallback(request_path, started, exhausted, 0, None))
+            return _done(self._fallback(request_path, started, exhausted, 0, None), span)
         fresh = None if revalidate else self._fresh_outcome(request_path, started)
         if fresh is not None:
-            return _done(fresh)
+            return _done(fresh, span)
         state = self.breaker.current_state
         if state != CLOSED:
             # Open: the breaker would refuse the call below the cache; refuse it here, before
@@ -154,10 +167,15 @@ class ResilientUpstream:
                 self._probe_start(request_path)
             _timeout, budget_ms = self._budget()
             refused = CircuitOpen(f"circuit to {self.name} is open")
-            return _done(self._fallback(request_path, started, refused, 1, budget_ms))
-        return self._fetch(request_path, started, revalidate)
+            return _done(self._fallback(request_path, started, refused, 1, budget_ms), span)
+        return self._fetch(request_path, started, revalidate, span)
 
-    def _fetch(self, request_path: str, started: float, revalidate: bool) -> Outcome:
+    def _span(self) -> _CallSpan:
+        return _CallSpan(span_id_new(), self._clock.time())
+
+    def _fetch(
+        self, request_path: str, started: float, revalidate: bool, span: _CallSpan
+    ) -> Outcome:
         """Ask the upstream through the cache and the breaker, retrying within the deadline."""
         attempts = 0
         budget_ms: int | None = None
@@ -173,11 +191,12 @@ class ResilientUpstream:
                 with attempt:
                     attempts += 1
                     timeout, budget_ms = self._budget()
-                    response = self._send(request_path, timeout, budget_ms, revalidate)
+                    response = self._send(request_path, timeout, budget_ms, revalidate, span)
         except (httpx.HTTPError, UpstreamFailed, CircuitOpen, DeadlineExhausted) as exc:
             outcome = self._fallback(request_path, started, exc, attempts, budget_ms)
-            return _done(outcome, asked=attempts > 0)
-        return _done(self._answer(request_path, response, started, attempts, budget_ms), asked=True)
+            return _done(outcome, span, asked=attempts > 0)
+        answer = self._answer(request_path, response, started, attempts, budget_ms)
+        return _done(answer, span, asked=True)
 
     def _probe_start(self, request_path: str) -> None:
         """Send the half-open trial call for ``request_path`` in the background (one at a
@@ -187,7 +206,7 @@ class ResilientUpstream:
 
         def probe() -> None:
             try:
-                self._fetch(request_path, self._clock.monotonic(), revalidate=False)
+                self._fetch(request_path, self._clock.monotonic(), False, self._span())
             finally:
                 self._probing.release()
 
@@ -199,7 +218,7 @@ class ResilientUpstream:
         if self._remaining() < self.policy.min_budget:
             return None
         outcome = self._fresh_outcome(_request_path(path, params), self._clock.monotonic())
-        return None if outcome is None else _done(outcome)
+        return None if outcome is None else _done(outcome, self._span())
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -239,17 +258,21 @@ class ResilientUpstream:
         return remaining, max(0, int(handed_down * 1000))
 
     def _send(
-        self, request_path: str, timeout: float, budget_ms: int, revalidate: bool
+        self, request_path: str, timeout: float, budget_ms: int, revalidate: bool, span: _CallSpan
     ) -> httpx.Response:
         headers = {
             DEADLINE_HEADER: str(budget_ms),
             "Accept": "application/json",
-            **outbound_headers(),
+            **outbound_headers(span.span_id),
+            **call_span_headers(),
         }
         if revalidate:
             headers["Cache-Control"] = "no-cache"
         response = self._client.get(request_path, headers=headers, timeout=httpx.Timeout(timeout))
         response.read()
+        # A cached answer keeps the header of the trace it was first given in: only spans
+        # of this request's trace are taken.
+        peer_spans_take(response.headers.get(SPANS_HEADER))
         return response
 
     def _answer(

@@ -11,7 +11,8 @@ A suite tells the plugin what its service is by defining the ``service_database`
 (session scope) in its conftest: its name and how its migrations run.
 
 Every suite also gets the doubles of time: ``clock`` (a ``ManualClock``) and ``spawn`` (a
-``ManualSpawn``), for whatever the test hands a clock or a spawn to.
+``ManualSpawn``), for whatever the test hands a clock or a spawn to; and ``span_store``, a
+store of spans of the test's own.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from cupcake_chassis.spans import SpanStore, spans_reset
 from cupcake_testing.clock import ManualClock, ManualSpawn
 from cupcake_testing.postgres import (
     PristineCopy,
@@ -44,6 +46,16 @@ def clock() -> ManualClock:
 def spawn() -> ManualSpawn:
     """Background work (such as a breaker's trial calls), kept until the test runs it."""
     return ManualSpawn()
+
+
+@pytest.fixture
+def span_store() -> Iterator[SpanStore]:
+    """The process's span store for this test: its own, empty, peers asked for their spans;
+    the environment's settings back after it."""
+    store = SpanStore()
+    spans_reset(store=store, gather=True)
+    yield store
+    spans_reset()
 
 
 @dataclass(frozen=True)

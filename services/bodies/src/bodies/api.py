@@ -6,6 +6,7 @@ from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
 from bodies.assembler.api import router as assembler_router
+from bodies.assembler.traces import router as traces_router
 from bodies.catalogue.api import router as catalogue_router
 from bodies.core.api_errors import api_errors_install
 from bodies.core.json_body import JsonObjectParser
@@ -28,7 +29,8 @@ class BodiesAPI(NinjaAPI):
 
 def api_create() -> NinjaAPI:
     """Build the API: the probes at the root, the catalogue under /api/v1/bodies, the
-    assembler (composition, baking, gallery) beside it under /api/v1, and the chaos
+    assembler (composition, baking, gallery) beside it under /api/v1, the traces of recent
+    requests under /api/v1/traces, and the chaos
     drawer's controls under /api/v1/lab.
 
     It is mounted at the site root so that /healthz and /readyz are operations of the
@@ -48,5 +50,6 @@ def api_create() -> NinjaAPI:
     api.add_router("", probes_router)
     api.add_router("/api/v1/bodies", catalogue_router)
     api.add_router("/api/v1", assembler_router)
+    api.add_router("/api/v1/traces", traces_router)
     api.add_router("/api/v1/lab", lab_chaos_router)
     return api

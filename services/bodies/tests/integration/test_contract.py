@@ -88,6 +88,8 @@ CALLS = [
     Call("GET", "/api/v1/cupcakes?sort=name", 400),
     Call("GET", "/api/v1/cupcakes/not-a-uuid", 404),
     Call("GET", "/api/v1/cupcakes/6f0c1e8e-4b8a-4a43-9a57-0e4e3f1d2c3b", 404),
+    Call("GET", "/api/v1/traces/" + "e" * 32, 404),
+    Call("GET", "/api/v1/traces/not-a-trace-id", 422),
     # The chaos drawer's API is there only in a lab with chaos enabled.
     Call("GET", "/api/v1/lab/chaos", 404),
     Call("PUT", "/api/v1/lab/chaos/toppings", 404, {"down": True}),
@@ -178,6 +180,7 @@ def test_the_document_describes_every_endpoint(openapi_document: dict[str, Any])
         ("GET", "/api/v1/cupcakes/{cupcake_id}"),
         ("GET", "/api/v1/lab/chaos"),
         ("PUT", "/api/v1/lab/chaos/{service}"),
+        ("GET", "/api/v1/traces/{trace_id}"),
     }
 
 

@@ -1,5 +1,5 @@
 """The chassis' WSGI middleware around the Flask app: CORS outermost, then admission control,
-observation, chaos, then deadlines; OpenTelemetry's own around it all when tracing is on."""
+observation (trace context, spans, ``/metrics``), chaos, then deadlines."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from frostings.config import SERVICE_NAME
 
 def middleware_install(app: Flask, *, clock: Clock = SYSTEM_CLOCK) -> None:
     """Wrap ``app.wsgi_app`` so that it honours deadlines, CORS, admission control and, in the
-    local lab, chaos, and is observed (trace context, ``/metrics``); instrument it when
-    tracing is on.
+    local lab, chaos, and is observed (trace context, spans, ``/metrics``); its spans are
+    exported too when an OTLP endpoint is set.
     Deadlines and chaos's latency run on ``clock``.
 
     Wrapping ``wsgi_app`` (not the app) keeps ``app`` a Flask object, and the test
@@ -36,11 +36,9 @@ def middleware_install(app: Flask, *, clock: Clock = SYSTEM_CLOCK) -> None:
         token=app.config["CUPCAKE_ADMIN_TOKEN"],
         clock=clock,
     )
-    admitted = admission_wrap(observe_wrap(with_chaos), policy=app.config["ADMISSION"], clock=clock)
+    observed = observe_wrap(with_chaos, service=SERVICE_NAME, framework="Flask", clock=clock)
+    admitted = admission_wrap(observed, policy=app.config["ADMISSION"], clock=clock)
     app.wsgi_app = cors_wrap(  # type: ignore[method-assign,assignment]
         admitted, allowed_origins=app.config["CORS_ALLOWED_ORIGINS"]
     )
-    if tracing_configure(SERVICE_NAME):
-        from opentelemetry.instrumentation.flask import FlaskInstrumentor
-
-        FlaskInstrumentor().instrument_app(app)  # type: ignore[no-untyped-call]
+    tracing_configure(SERVICE_NAME)

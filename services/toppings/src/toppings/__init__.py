@@ -34,9 +34,6 @@ def main(global_config: dict[str, Any] | None = None, **settings: Any) -> Router
         config.include(".tweens")
         config.registry["migration_heads"] = migration_heads()
         config.scan(".views")
-        if tracing_configure("toppings"):
-            from opentelemetry.instrumentation.pyramid import PyramidInstrumentor
-
-            PyramidInstrumentor().instrument_config(config)  # type: ignore[no-untyped-call]
+        tracing_configure("toppings")
         request_methods_bake(config)
     return config.make_wsgi_app()

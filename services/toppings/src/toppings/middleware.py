@@ -26,8 +26,8 @@ def middleware_wrap(
     app: WsgiApp, settings: dict[str, Any], *, clock: Clock = SYSTEM_CLOCK
 ) -> WsgiApp:
     """Wrap ``app`` so that it honours deadlines, CORS, admission control and, in the local
-    lab, chaos, and is observed (trace context, ``/metrics``); chaos's latency and expiry
-    run on ``clock``."""
+    lab, chaos, and is observed (trace context, spans, ``/metrics``); chaos's latency and
+    expiry run on ``clock``."""
     with_deadlines = DeadlineMiddleware(app, default_seconds=settings[REQUEST_DEADLINE])
     with_chaos = chaos_wrap(
         with_deadlines,
@@ -37,5 +37,6 @@ def middleware_wrap(
         token=settings[ADMIN_TOKEN],
         clock=clock,
     )
-    admitted = admission_wrap(observe_wrap(with_chaos), policy=settings[ADMISSION])
+    observed = observe_wrap(with_chaos, service="toppings", framework="Pyramid")
+    admitted = admission_wrap(observed, policy=settings[ADMISSION])
     return cors_wrap(admitted, allowed_origins=settings[CORS_ALLOWED_ORIGINS])

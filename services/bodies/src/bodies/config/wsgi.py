@@ -45,17 +45,15 @@ def chassis_wrap(app: WsgiApp, *, clock: Clock = SYSTEM_CLOCK) -> WsgiApp:
     )
     # Admission before the rest, so that a refusal costs no other work; CORS outermost, so
     # that even chaos's, the deadline's and admission's answers are readable cross-origin.
-    admitted = admission_wrap(observe_wrap(with_chaos), policy=settings.ADMISSION, clock=clock)
+    observed = observe_wrap(with_chaos, service="bodies", framework="Django", clock=clock)
+    admitted = admission_wrap(observed, policy=settings.ADMISSION, clock=clock)
     return cors_wrap(admitted, allowed_origins=settings.CORS_ALLOWED_ORIGINS)
 
 
 def application_create() -> WsgiApp:
     """Django's WSGI application (it reads the settings), wrapped in the chassis; JSON logs,
-    and OpenTelemetry spans when an OTLP endpoint is configured."""
-    if tracing_configure("bodies"):
-        from opentelemetry.instrumentation.django import DjangoInstrumentor
-
-        DjangoInstrumentor().instrument()
+    and its spans exported when an OTLP endpoint is configured."""
+    tracing_configure("bodies")
     application = get_wsgi_application()
     # The URLconf imports the API and the assembler; importing it now, not in the first
     # request, keeps that request's deadline for the work it was given.

@@ -115,6 +115,7 @@ PAGE_MODULES = [
         "gallery",
         "chaos-section",
         "chaos",
+        "trace",
         "tours",
     )
 ]
@@ -125,6 +126,7 @@ def lab_config(chaos: ChaosControls) -> dict[str, object]:
     return {
         "composeUrl": "/api/v1/cupcake",
         "cupcakesUrl": "/api/v1/cupcakes",
+        "tracesUrl": "/api/v1/traces",
         "pollMs": 2000,
         "requestTimeoutMs": 8000,
         "galleryPageSize": 9,

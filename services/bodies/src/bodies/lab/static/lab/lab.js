@@ -19,6 +19,7 @@ import { createWire } from "./wire.js";
 import { createBake } from "./bake.js";
 import { createGallery } from "./gallery.js";
 import { createChaos } from "./chaos.js";
+import { createTrace } from "./trace.js";
 import { toursStart } from "./tours.js";
 
 const config = JSON.parse(document.getElementById("lab-config").textContent);
@@ -69,6 +70,7 @@ const chaos = createChaos({
   problem: byId("chaos-problem"),
   config,
 });
+const trace = createTrace({ list: byId("trace-spans"), summary: byId("trace-summary"), traceId: byId("trace-id"), url: config.tracesUrl });
 const live = new LiveComposition({
   url: config.composeUrl,
   query: () => choicesQuery(choices),
@@ -127,8 +129,9 @@ function drawnMark() {
   });
 }
 
-function compositionShow({ status, doc, ms, query, serverTiming }) {
+function compositionShow({ status, doc, ms, query, serverTiming, traceresponse }) {
   if (query !== choicesQuery(choices)) return; // answered for choices since changed
+  trace.follow(traceresponse);
   if (status === 422 && doc) {
     const next = choicesAfterRefusal(choices, doc);
     if (next) {

@@ -12,7 +12,7 @@ export class LiveComposition {
    * @param {() => string} options.query the current query string
    * @param {number} options.intervalMs pause between two compositions
    * @param {number} options.timeoutMs give up on one request after this long
-   * @param {(result: {status: number, doc: any, ms: number, query: string, serverTiming: string | null}) => void} options.onResult
+   * @param {(result: {status: number, doc: any, ms: number, query: string, serverTiming: string | null, traceresponse: string | null}) => void} options.onResult
    * @param {(error: Error) => void} options.onFailure no answer at all (network, timeout)
    * @param {(state: string) => void} options.onState "live", "paused" or "offline"
    */
@@ -60,7 +60,8 @@ export class LiveComposition {
       });
       const doc = await response.json().catch(() => null);
       const serverTiming = response.headers.get("Server-Timing");
-      outcome = { status: response.status, doc, ms: performance.now() - started, query, serverTiming };
+      const traceresponse = response.headers.get("traceresponse");
+      outcome = { status: response.status, doc, ms: performance.now() - started, query, serverTiming, traceresponse };
     } catch (error) {
       outcome = { error };
     } finally {

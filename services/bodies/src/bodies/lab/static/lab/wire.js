@@ -5,7 +5,7 @@
 
 import { el, setAttr, setHidden, setText } from "./dom.js";
 
-function msText(ms) {
+export function msText(ms) {
   if (typeof ms !== "number") return "—";
   return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 }
