@@ -171,6 +171,9 @@ span_sinks: list[Callable[[Span], None]] = []
 def span_store() -> SpanStore:
     """This process's span store, sized by ``CUPCAKE_SPANS_KEPT`` (default 4000)."""
     global _store
+    store = _store
+    if store is not None:  # every request asks: no lock once the store is made
+        return store
     with _store_lock:
         if _store is None:
             raw = os.environ.get(KEPT_ENV)
