@@ -41,7 +41,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
         default_port=5000,
         colour="cyan",
         migrate=("frostings-migrate",),
-        wsgi_target="frostings:create_app",
+        wsgi_target="frostings.wsgi:make_app",
         factory=True,
     ),
     ServiceSpec(

@@ -1,7 +1,7 @@
 """The frostings service of Cupcake Lab (Flask + APIFlask): frostings and the pairing rules.
 
-``create_app`` is the application factory; granian serves it with
-``granian --interface wsgi --factory frostings:create_app``. The app is built by
+``create_app`` is the application factory; granian serves what ``frostings.wsgi.make_app``
+builds with it (``granian --interface wsgi --factory frostings.wsgi:make_app``). The app is built by
 ``frostings.app``, imported on the first call and not with the package, so that
 ``frostings-migrate``, when it finds nothing to do, imports no framework.
 """

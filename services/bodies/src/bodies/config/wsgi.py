@@ -18,6 +18,7 @@ from cupcake_chassis.chaos import chaos_wrap
 from cupcake_chassis.clock import SYSTEM_CLOCK, Clock
 from cupcake_chassis.cors import cors_wrap
 from cupcake_chassis.deadline import DeadlineMiddleware, WsgiApp
+from cupcake_chassis.heap import startup_heap_freeze
 from cupcake_chassis.logs import logging_configure
 from cupcake_chassis.observe import observe_wrap
 from cupcake_chassis.otel import tracing_configure
@@ -52,14 +53,17 @@ def chassis_wrap(app: WsgiApp, *, clock: Clock = SYSTEM_CLOCK) -> WsgiApp:
 
 def application_create() -> WsgiApp:
     """Django's WSGI application (it reads the settings), wrapped in the chassis; JSON logs,
-    and its spans exported when an OTLP endpoint is configured."""
+    and its spans exported when an OTLP endpoint is configured. Its start-up objects are
+    then set aside from the cycle collector (``cupcake_chassis.heap``)."""
     tracing_configure("bodies")
     application = get_wsgi_application()
     # The URLconf imports the API and the assembler; importing it now, not in the first
     # request, keeps that request's deadline for the work it was given.
     get_resolver().url_patterns  # noqa: B018
     logging_configure("bodies")
-    return chassis_wrap(application)
+    wrapped = chassis_wrap(application)
+    startup_heap_freeze()
+    return wrapped
 
 
 application = application_create()
