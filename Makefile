@@ -55,10 +55,9 @@ IN_PROCESS_SUITES := lint test-fuzz test-services test-contract test-chassis uni
 LAB_SUITES := test-browser test-e2e test-failure test-hosts test-storage
 LAB_JOBS ?= 2
 # The suites that measure a lab under load: each alone, after all the others, since a suite
-# beside them would be part of the load they measure (a soak, restarts). test-siege is not
-# among them yet: its 50 ms bound on refusals holds on an idle machine only, and has not yet
-# been shown to hold run after run there; run it by itself (`make test-siege`).
-SOLO_SUITES := test-soak test-restarts
+# beside them would be part of the load they measure (overload's 50 ms bound on refusals,
+# a soak, restarts).
+SOLO_SUITES := test-siege test-soak test-restarts
 # How many CPU-bound suites run side by side: one per core.
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Suites side by side, each one's output shown whole when it ends.
