@@ -141,7 +141,7 @@ test-failure: install ## the failure table (docs/architecture.md) against real p
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/failure
 
 .PHONY: test-storage
-test-storage: install ## storage faults while the lab serves: SQLite locked, read-only, disk full; PostgreSQL restarted, connections killed
+test-storage: install ## storage faults while the lab serves: SQLite locked, read-only, disk full; PostgreSQL restarted, connections killed, tables locked
 	$(BIN)/pytest $(PYTEST_FLAGS) tests/storage
 
 .PHONY: test-hosts

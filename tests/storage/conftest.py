@@ -11,6 +11,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -32,6 +33,8 @@ FIGURES: dict[str, dict[str, Any]] = {}
 LAB_ENV = {"BAKE_RATE_LIMIT": "6000/minute"}
 # What a catalogue write carries, as the front door passes its deadline on.
 DEADLINE_HEADER = {"Request-Deadline-Ms": str(int(FRONT_DOOR_DEADLINE * 1000))}
+# How long another process or session holds a database's write locks.
+LOCK_SECONDS = 5.0
 # The bound of a wait for writes to be taken again once a fault has ended.
 RECOVERY_WITHIN = 30.0
 PLURALS = {"bodies": "bodies", "frostings": "frostings", "toppings": "toppings"}
@@ -253,3 +256,78 @@ def reads_answered(traffic: Traffic, client: httpx.Client) -> None:
         for path in paths:
             read = traffic.read(client, service, path)
             assert read.status == 200, (service, path, read)
+
+
+def refused_for(
+    traffic: Traffic, reason: str, start: tuple[int, int], end: tuple[int, int]
+) -> None:
+    """Assert every write between the marks (while the fault lasted) was refused (503,
+    ``Retry-After``) for ``reason`` within the deadline."""
+    for write in traffic.writes[start[0] : end[0]]:
+        refusal_of_write(write)
+        assert write.attempt.body is not None and write.attempt.body["reason"] == reason, write
+
+
+def fault_rounds(
+    lab: RunningLab, traffic: Traffic, client: httpx.Client, *, services: tuple[str, ...]
+) -> list[dict[str, tuple[int, dict[str, Any]]]]:
+    """A round of every write of ``services``, every read and each /readyz; its readiness."""
+    for service in services:
+        for kind in service_writes(service):
+            traffic.write(client, service, kind)
+    reads_answered(traffic, client)
+    return [readiness(lab, client)]
+
+
+def degraded_by(
+    readies: list[dict[str, tuple[int, dict[str, Any]]]], check: str, services: tuple[str, ...]
+) -> str:
+    """Assert each probe found ``services`` degraded (200) with ``check`` failed, the others
+    ready; say it in words for the figures."""
+    for ready in readies:
+        for service, (status, document) in ready.items():
+            if service in services:
+                assert status == 200 and document["status"] == "degraded", (service, document)
+                assert failed_checks(document) == [check], (service, document)
+            else:
+                assert status == 200 and document["status"] == "ok", (service, document)
+    return f"200 degraded, {check} failed"
+
+
+def recovery(traffic: Traffic, services: tuple[str, ...]) -> float:
+    """Seconds until every service in ``services`` takes each of its writes again."""
+    return round(sum(recovered_within(traffic, service) for service in services), 2)
+
+
+def locked_for_a_while(
+    lab: RunningLab, service: str, lock: AbstractContextManager[object]
+) -> dict[str, Any]:
+    """Hold ``service``'s database ``lock`` for ``LOCK_SECONDS`` while rounds of writes,
+    reads and readiness probes go on; assert each write was refused for ``locked`` within
+    the deadline, ``/readyz`` said ``writable`` failed, the same processes took writes again
+    afterwards and nothing acknowledged was lost or refused stored. The fault's figures."""
+    traffic, before = Traffic(lab), lab.processes()
+    readies = []
+    with httpx.Client(timeout=10) as client:
+        reads_answered(traffic, client)  # what the reads keep, and connections opened
+        start = traffic.mark()
+        with lock:
+            held = time.monotonic()
+            while time.monotonic() - held < LOCK_SECONDS:
+                readies += fault_rounds(lab, traffic, client, services=(service,))
+            held_for = time.monotonic() - held
+        end = traffic.mark()
+
+    refused_for(traffic, "locked", start, end)
+    readyz = degraded_by(readies, "writable", (service,))
+    recovered = recovery(traffic, (service,))
+    same_processes(lab, before)
+    lost = writes_kept(traffic, refused_may_be_stored=False)
+    assert lost == 0
+    return {
+        "held_s": round(held_for, 1),
+        **traffic_figures(traffic, start, end),
+        "readyz": readyz,
+        "lost": lost,
+        "recovered_s": recovered,
+    }

@@ -1,6 +1,7 @@
-"""Storage faults on PostgreSQL while the lab serves under load, on a server of the test's
-own (``postgres_server``): the server restarted (stopped, down for 2 s, started), and every
-connection of the services killed from the server's side (``pg_terminate_backend``).
+"""Storage faults on PostgreSQL while the lab serves, on a server of the test's own
+(``postgres_server``): the server restarted under load (stopped, down for 2 s, started),
+every connection of the services killed from the server's side under load
+(``pg_terminate_backend``), and a service's tables held by another session for 5 s.
 
 Writer and reader threads keep the lab busy throughout. Reads keep answering (the
 catalogue from its last rendering while the database cannot answer), writes and bakes are
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
+from cupcake_testing.storage_faults import postgres_tables_locked
 from tests.crash.storm import ACKNOWLEDGED, REFUSED, Attempt, Storm
 from tests.e2e.conftest import SERVICES, RunningLab, lab_running, wait_until
 
@@ -28,6 +30,7 @@ from .conftest import (
     RECOVERY_WITHIN,
     Traffic,
     failed_checks,
+    locked_for_a_while,
     readiness,
     reads_answered,
     refusal_of_write,
@@ -193,3 +196,12 @@ def test_connections_killed_by_the_server_under_load(
         "lost": lost,
         "recovered_s": round(recovered, 2),
     }
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_database_locked_by_another_session_for_5_s(
+    server: PrivateServer, lab: RunningLab, service: str
+) -> None:
+    lock = postgres_tables_locked(server.url(service))
+    figures = locked_for_a_while(lab, service, lock)
+    FIGURES[f"PostgreSQL: {service} locked by another session"] = figures

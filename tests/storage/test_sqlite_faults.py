@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack, closing
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -30,11 +29,12 @@ from .conftest import (
     FIGURES,
     LAB_ENV,
     Traffic,
-    failed_checks,
-    readiness,
+    degraded_by,
+    fault_rounds,
+    locked_for_a_while,
     reads_answered,
-    recovered_within,
-    refusal_of_write,
+    recovery,
+    refused_for,
     required,
     same_processes,
     service_writes,
@@ -42,7 +42,6 @@ from .conftest import (
     writes_kept,
 )
 
-LOCK_SECONDS = 5.0
 # The state folder's disk for the full-disk test: room for the databases, logs and metrics.
 TMPFS_SIZE = "64m"
 # How long the read-only files and the full disk last: rounds of writes, reads and
@@ -64,75 +63,12 @@ def whole(lab: RunningLab) -> None:
             assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",), service
 
 
-def refused_for(
-    traffic: Traffic, reason: str, start: tuple[int, int], end: tuple[int, int]
-) -> None:
-    """Assert every write between the marks (while the fault lasted) was refused (503,
-    ``Retry-After``) for ``reason`` within the deadline."""
-    for write in traffic.writes[start[0] : end[0]]:
-        refusal_of_write(write)
-        assert write.attempt.body is not None and write.attempt.body["reason"] == reason, write
-
-
-def fault_rounds(
-    lab: RunningLab, traffic: Traffic, client: httpx.Client, *, services: tuple[str, ...]
-) -> list[dict[str, tuple[int, dict[str, Any]]]]:
-    """A round of every write of ``services``, every read and each /readyz; its readiness."""
-    for service in services:
-        for kind in service_writes(service):
-            traffic.write(client, service, kind)
-    reads_answered(traffic, client)
-    return [readiness(lab, client)]
-
-
-def degraded_by(
-    readies: list[dict[str, tuple[int, dict[str, Any]]]], check: str, services: tuple[str, ...]
-) -> str:
-    """Assert each probe found ``services`` degraded (200) with ``check`` failed, the others
-    ready; say it in words for the figures."""
-    for ready in readies:
-        for service, (status, document) in ready.items():
-            if service in services:
-                assert status == 200 and document["status"] == "degraded", (service, document)
-                assert failed_checks(document) == [check], (service, document)
-            else:
-                assert status == 200 and document["status"] == "ok", (service, document)
-    return f"200 degraded, {check} failed"
-
-
-def recovery(traffic: Traffic, services: tuple[str, ...]) -> float:
-    """Seconds until every service in ``services`` takes each of its writes again."""
-    return round(sum(recovered_within(traffic, service) for service in services), 2)
-
-
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_database_locked_by_another_process_for_5_s(lab: RunningLab, service: str) -> None:
-    traffic, before = Traffic(lab), lab.processes()
-    readies = []
-    with httpx.Client(timeout=10) as client:
-        reads_answered(traffic, client)  # what the reads keep, and connections opened
-        start = traffic.mark()
-        with write_lock_held(database_file(lab, service)):
-            held = time.monotonic()
-            while time.monotonic() - held < LOCK_SECONDS:
-                readies += fault_rounds(lab, traffic, client, services=(service,))
-            held_for = time.monotonic() - held
-        end = traffic.mark()
-
-    refused_for(traffic, "locked", start, end)
-    readyz = degraded_by(readies, "writable", (service,))
-    recovered = recovery(traffic, (service,))
-    same_processes(lab, before)
-    lost = writes_kept(traffic, refused_may_be_stored=False)
+    lock = write_lock_held(database_file(lab, service))
+    figures = locked_for_a_while(lab, service, lock)
     whole(lab)
-    assert lost == 0
-    FIGURES[f"SQLite: {service} locked by another process"] = {
-        "held_s": round(held_for, 1),
-        **traffic_figures(traffic, start, end),
-        "readyz": readyz,
-        "lost": lost,
-        "recovered_s": recovered,
-    }
+    FIGURES[f"SQLite: {service} locked by another process"] = figures
 
 
 def test_the_database_files_made_read_only(lab: RunningLab) -> None:

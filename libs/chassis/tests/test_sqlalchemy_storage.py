@@ -23,6 +23,7 @@ from cupcake_chassis.sqlalchemy_storage import (
 from cupcake_chassis.storage import storage_failure
 from cupcake_testing.deadlines import under_deadline
 from cupcake_testing.postgres import postgres_server_url, throwaway_database
+from cupcake_testing.storage_faults import postgres_tables_locked
 
 
 @pytest.fixture
@@ -141,3 +142,30 @@ def test_a_session_whose_connection_the_server_killed_closes_quietly(
 
     with Session(postgres_engine) as fresh:  # and the pool hands out a live connection
         assert fresh.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_postgresql_write_waits_for_a_lock_only_within_the_deadline(
+    postgres_engine: Engine,
+) -> None:
+    with postgres_engine.begin() as connection:
+        connection.execute(text("CREATE TABLE item (slug TEXT PRIMARY KEY)"))
+    url = postgres_engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with postgres_tables_locked(url):  # another session keeps writers out
+
+        def write() -> tuple[float, storage.StorageFailure | None]:
+            started = time.monotonic()
+            with pytest.raises(OperationalError) as raised:
+                insert(postgres_engine, "a")
+            return time.monotonic() - started, storage_failure(raised.value)
+
+        waited, failure = under_deadline(0.3, write, clock=SYSTEM_CLOCK)
+        checks = sqlalchemy_storage.storage_checks(postgres_engine, database_answered=True)
+
+    assert 0.15 <= waited < 1.0  # PostgreSQL's own default waits for as long as the lock lasts
+    assert failure == storage.failure_of("locked")
+    assert checks["writable"]["status"] == "fail"
+    insert(postgres_engine, "a")  # the lock given back, the same engine writes
+    assert sqlalchemy_storage.storage_checks(postgres_engine, database_answered=True) == {
+        "writable": storage.check_passed("the write lock of every table was free")
+    }
+    assert sqlalchemy_storage.storage_checks(postgres_engine, database_answered=False) == {}

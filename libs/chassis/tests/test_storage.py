@@ -178,6 +178,58 @@ def test_a_statement_waits_for_a_lock_only_within_the_deadline(
     assert 0.15 <= waited < 1.0  # SQLite's own 5 s would be far past the request's 0.3 s
 
 
+def test_a_postgresql_write_waits_for_locks_only_within_the_deadline() -> None:
+    clock = ManualClock()
+
+    def bound(sql: str) -> Callable[[], str | None]:
+        return lambda: storage.postgres_lock_wait_sql(sql)
+
+    assert under_deadline(1.0, bound("INSERT INTO item VALUES (1)"), clock=clock) == (
+        "SET lock_timeout = 800"
+    )
+    # A request with no time left waits a millisecond: a lock_timeout of 0 is no bound.
+    assert under_deadline(0.05, bound("UPDATE item SET slug = 'a'"), clock=clock) == (
+        "SET lock_timeout = 1"
+    )
+    assert storage.postgres_lock_wait_sql("DELETE FROM item") == "SET lock_timeout = 5000"
+
+
+def test_a_postgresql_read_is_bounded_only_when_it_locks_rows() -> None:
+    locking = [
+        'SELECT "a"."id" FROM "a" WHERE "a"."client" = %s LIMIT 1 FOR UPDATE',
+        "SELECT id FROM a FOR NO KEY UPDATE OF a SKIP LOCKED",
+        "select id from a for share nowait",
+        "SELECT id FROM a FOR KEY SHARE",
+    ]
+    plain = ['SELECT "for", "share" FROM "update"', "SELECT 1", "SELECT format FROM uniform"]
+    assert all(storage.postgres_lock_wait_sql(sql) is not None for sql in locking)
+    assert all(storage.postgres_lock_wait_sql(sql) is None for sql in plain)
+
+
+def test_the_postgresql_writable_check_says_why_writes_would_wait_or_fail() -> None:
+    def held(sql: str) -> None:
+        assert "LOCK TABLE" in sql and "transaction_read_only" in sql
+        raise pg_errors.LockNotAvailable("canceling statement due to lock timeout")
+
+    def read_only(sql: str) -> None:
+        raise pg_errors.ReadOnlySqlTransaction("the database takes no writes")
+
+    def broken(sql: str) -> None:
+        raise ValueError("not a database error")
+
+    assert storage.postgres_writable_check(lambda sql: None)["status"] == "ok"
+    locked = storage.postgres_writable_check(held)
+    assert locked == storage.check_failed(
+        "the database is locked by another writer (waited 0.2 s for the write locks):"
+        " canceling statement due to lock timeout"
+    )
+    assert storage.postgres_writable_check(read_only) == storage.check_failed(
+        "the database cannot be written: it is read-only: the database takes no writes"
+    )
+    with pytest.raises(ValueError):  # a defect, not a storage failure: not hidden
+        storage.postgres_writable_check(broken)
+
+
 def test_a_write_to_a_file_that_cannot_be_written_is_refused_before_sqlite(
     database: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,18 +7,21 @@ every service's database layer:
   lock wait bounded by the request's deadline and a write refused while the database file
   cannot be written; a connection opened while the file was read-only (SQLite then opens
   it read-only for good) replaced once the file is writable again;
+- PostgreSQL: before each write, its lock wait bounded by the request's deadline;
 - any database: a connection whose failure leaves it useless (closed by the server, opened
   read-only) dropped from the pool, so the next request gets a new one.
 
 ``engine_options(url)`` adds, for a database server, a ping when a connection leaves the
 pool (one that the server closed while it waited is replaced before a request sees it) and
 a bounded connect. ``session_close(session)`` ends a request's session even when the
-server closed its connection in the meantime. Needs SQLAlchemy (the ``sqlalchemy`` extra
-of the chassis).
+server closed its connection in the meantime. ``storage_checks(engine)`` are its
+readiness checks beyond the database answering (SQLite's, and ``writable`` on PostgreSQL).
+Needs SQLAlchemy (the ``sqlalchemy`` extra of the chassis).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -29,7 +32,11 @@ from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from cupcake_chassis.storage import (
     DEFAULT_LOCK_WAIT,
+    Check,
     file_writable,
+    postgres_lock_wait_sql,
+    postgres_writable_check,
+    sqlite_checks,
     sqlite_path,
     sqlite_statement_prepare,
     storage_failure,
@@ -65,6 +72,19 @@ def engine_storage_install(engine: Engine) -> None:
     path = sqlite_path(str(engine.url)) if engine.dialect.name == "sqlite" else None
     if engine.dialect.name == "sqlite":
         _sqlite_install(engine, path)
+    prepare = _statement_preparer(engine.dialect.name, path)
+    if prepare is not None:
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _prepared(
+            connection: Any,
+            cursor: Any,
+            statement: str,
+            parameters: Any,
+            context: Any,
+            executemany: bool,
+        ) -> None:
+            prepare(cursor, statement)
 
     @event.listens_for(engine, "handle_error")
     def _dropped_if_useless(context: ExceptionContext) -> None:
@@ -73,6 +93,27 @@ def engine_storage_install(engine: Engine) -> None:
             context.is_disconnect = True
             # A file's trouble is this connection's; a server's, every connection's.
             context.invalidate_pool_on_disconnect = path is None
+
+
+def _statement_preparer(dialect: str, path: str | None) -> Callable[[Any, str], None] | None:
+    """What to do on a DB-API cursor before it runs a statement, on ``dialect``: SQLite's
+    lock wait set and a write to a read-only file refused; PostgreSQL's lock wait set
+    before a statement that may wait for a lock."""
+    if dialect == "sqlite":
+
+        def sqlite_prepare(cursor: Any, statement: str) -> None:
+            sqlite_statement_prepare(cursor.connection, path=path, sql=statement)
+
+        return sqlite_prepare
+    if dialect == "postgresql":
+
+        def postgres_prepare(cursor: Any, statement: str) -> None:
+            bound = postgres_lock_wait_sql(statement)
+            if bound is not None:
+                cursor.execute(bound)
+
+        return postgres_prepare
+    return None
 
 
 def _sqlite_install(engine: Engine, path: str | None) -> None:
@@ -96,14 +137,20 @@ def _sqlite_install(engine: Engine, path: str | None) -> None:
             # The pool then opens a new connection, which SQLite opens read-write.
             raise DisconnectionError("opened while the database file was read-only")
 
-    @event.listens_for(engine, "before_cursor_execute", retval=True)
-    def _prepared(
-        connection: Any,
-        cursor: Any,
-        statement: str,
-        parameters: Any,
-        context: Any,
-        executemany: bool,
-    ) -> tuple[str, Any]:
-        sqlite_statement_prepare(cursor.connection, path=path, sql=statement)
-        return statement, parameters
+
+def storage_checks(engine: Engine, *, database_answered: bool) -> dict[str, Check]:
+    """The readiness checks of ``engine``'s storage beyond the database answering: on
+    SQLite ``sqlite_checks``; on PostgreSQL, once it answered (``database_answered``),
+    ``writable`` (``postgres_writable_check``, in a transaction of its own, rolled back)."""
+    path = sqlite_path(str(engine.url))
+    if path is not None:
+        return sqlite_checks(path)
+    if engine.dialect.name != "postgresql" or not database_answered:
+        return {}
+
+    def execute(sql: str) -> None:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(sql)
+            connection.rollback()
+
+    return {"writable": postgres_writable_check(execute)}

@@ -16,8 +16,12 @@ The rest keeps a database fault within the request's deadline and in sight:
 - ``sqlite_statement_prepare``: before each SQLite statement, that wait set on the
   connection, and a write refused (``WriteRefused``) when the database file cannot be
   written: SQLite itself only notices on a connection opened afterwards;
+- ``postgres_lock_wait_sql``: before each PostgreSQL write, the same wait (its
+  ``lock_timeout``): a table or row locked by another session is a 503 within the deadline,
+  not a request that waits for as long as the lock is held;
 - ``sqlite_checks``: readiness checks of a SQLite database's writes (``writable``) and of
-  the room left on its disk (``disk``); ``readiness`` tells ``ok``, ``degraded`` (reads are
+  the room left on its disk (``disk``); ``postgres_writable_check`` the first on PostgreSQL;
+  ``readiness`` tells ``ok``, ``degraded`` (reads are
   served, writes are refused: still 200, so that a load balancer keeps sending reads) or
   ``fail`` (503).
 """
@@ -26,9 +30,10 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -49,6 +54,10 @@ PROBE_LOCK_WAIT = 0.2
 MIN_FREE_BYTES = 1 << 20
 # SQL that writes (or takes the write lock): refused before it reaches a read-only file.
 WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE", "BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
+# A read's row-locking clause on PostgreSQL, looked for in the last characters of a statement
+# (it follows LIMIT and OFFSET, and may name tables and end in NOWAIT or SKIP LOCKED).
+LOCKING_CLAUSE = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b", re.I)
+LOCKING_CLAUSE_TAIL = 120
 
 Reason = Literal[
     "locked",
@@ -255,6 +264,21 @@ def sqlite_statement_prepare(connection: sqlite3.Connection, *, path: str | None
         raise WriteRefused(path)
 
 
+def locks_rows(sql: str) -> bool:
+    """Whether ``sql`` is a read that locks the rows it reads (``FOR UPDATE``, ``FOR
+    SHARE``...), a clause that ends a statement."""
+    return LOCKING_CLAUSE.search(sql[-LOCKING_CLAUSE_TAIL:]) is not None
+
+
+def postgres_lock_wait_sql(sql: str) -> str | None:
+    """The statement to run before ``sql`` on PostgreSQL: for a write or a read that locks
+    rows, its ``lock_timeout`` set to ``lock_wait_seconds`` (at least a millisecond: 0
+    would mean no bound at all); None for any other read, which no writer holds up."""
+    if not (is_write(sql) or locks_rows(sql)):
+        return None
+    return f"SET lock_timeout = {max(1, int(lock_wait_seconds() * 1000))}"
+
+
 def file_writable(path: str) -> bool:
     """Whether this process may write the file at ``path`` (its mode, an immutable flag, a
     read-only mount); a file not there yet counts as writable."""
@@ -313,6 +337,44 @@ def _writable_check(path: str) -> Check:
     finally:
         connection.close()
     return check_passed("the write lock was free")
+
+
+# Takes the lock every write takes (ROW EXCLUSIVE) on each table of the current schema, and
+# gives it back at the end of the transaction: no change, nothing written, no reader held up.
+# A server taking no writes (a standby, a read-only default) fails it, and so does another
+# session holding a table in a mode that keeps writers out, for longer than a probe waits.
+POSTGRES_WRITABLE_PROBE = f"""DO $probe$
+DECLARE
+    tables text;
+BEGIN
+    IF current_setting('transaction_read_only') = 'on' THEN
+        RAISE EXCEPTION 'the database takes no writes (transaction_read_only is on)'
+            USING ERRCODE = 'read_only_sql_transaction';
+    END IF;
+    PERFORM set_config('lock_timeout', '{int(PROBE_LOCK_WAIT * 1000)}', true);
+    SELECT string_agg(quote_ident(schemaname) || '.' || quote_ident(tablename), ', ')
+        INTO tables FROM pg_tables WHERE schemaname = current_schema();
+    IF tables IS NOT NULL THEN
+        EXECUTE 'LOCK TABLE ' || tables || ' IN ROW EXCLUSIVE MODE';
+    END IF;
+END
+$probe$"""
+
+
+def postgres_writable_check(execute: Callable[[str], object]) -> Check:
+    """The ``writable`` readiness check of a PostgreSQL database: ``execute`` (which runs a
+    statement in a transaction of its own) runs ``POSTGRES_WRITABLE_PROBE``."""
+    try:
+        execute(POSTGRES_WRITABLE_PROBE)
+    except Exception as exc:
+        failure = storage_failure(exc)
+        if failure is None:
+            raise
+        words = failure.words
+        if failure.reason == "locked":
+            words += f" (waited {PROBE_LOCK_WAIT:.1f} s for the write locks)"
+        return check_failed(f"{words}: {_driver_error(exc)}".splitlines()[0])
+    return check_passed("the write lock of every table was free")
 
 
 def _disk_check(path: str) -> Check:

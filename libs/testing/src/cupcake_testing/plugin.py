@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from cupcake_testing.postgres import (
     unique_name,
     url_with_database,
 )
+from cupcake_testing.storage_faults import POSTGRES_FAULTS, SQLITE_FAULTS
 
 
 @pytest.fixture
@@ -138,15 +140,20 @@ def database_url(
     return migrated.url
 
 
-@pytest.fixture
-def sqlite_database_file(backend: str, request: pytest.FixtureRequest) -> str:
-    """The file of this test's database (``database_url``) for tests of SQLite's own faults
-    (a file locked or read-only); on PostgreSQL, a skip. Asked for first, it skips before
-    anything else is built."""
-    if backend != "sqlite":
-        pytest.skip("SQLite's own faults: a file locked by another process, or read-only")
+@pytest.fixture(params=["locked", "read-only"])
+def storage_fault(
+    backend: str, request: pytest.FixtureRequest
+) -> tuple[AbstractContextManager[object], str]:
+    """A fault of this test's database (``database_url``), not yet made, and the reason a
+    write is refused for while it lasts: another process or session holding its locks
+    (``locked``), its file made read-only (``read-only``, SQLite's own: a skip on
+    PostgreSQL). Asked for first, it skips before anything else is built."""
+    faults = SQLITE_FAULTS if backend == "sqlite" else POSTGRES_FAULTS
+    reason = str(request.param)
+    if reason not in faults:
+        pytest.skip(f"{reason} is SQLite's own fault")
     url: str = request.getfixturevalue("database_url")
-    return url.removeprefix("sqlite:///")
+    return faults[reason](url.removeprefix("sqlite:///")), reason
 
 
 @pytest.fixture

@@ -5,6 +5,9 @@
 - ``file_read_only(path)``: the database file made read-only in a way SQLite honours for
   the user running the test: its mode for any user, and the immutable flag (``chattr +i``)
   for root, whom file modes do not stop;
+- ``postgres_tables_locked(url)``: another session holds every table of a PostgreSQL
+  database in EXCLUSIVE mode (reads go on, writes wait), as a bulk load or a hand-typed
+  ``LOCK TABLE`` would;
 - ``answers_during(fault, writes=, ready=, read=)`` and ``fault_answered``: what a
   service answers while a fault lasts (each framework's answers as ``Answer``s), and
   what it must have answered: writes 503 ``database-unavailable`` with ``Retry-After``
@@ -22,6 +25,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
+
+import psycopg
 
 # Holds the lock until its standard input closes, saying "locked" once it has it.
 LOCK_HOLDER = """
@@ -69,6 +74,31 @@ def file_read_only(path: str) -> Iterator[None]:
         yield
     finally:
         os.chmod(path, mode)
+
+
+# How long a PostgreSQL lock holder may sit idle before its server ends its session.
+HOLDER_IDLE_LIMIT_MS = 15_000
+
+
+@contextmanager
+def postgres_tables_locked(url: str) -> Iterator[None]:
+    """While the block runs, a session of its own holds every table of the PostgreSQL
+    database at ``url`` in EXCLUSIVE mode: reads go on, writes wait for it."""
+    with psycopg.connect(url) as holder:
+        names = holder.execute(
+            "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables"
+            " WHERE schemaname = current_schema()"
+        ).fetchone()
+        assert names is not None and names[0], f"no tables in {url}"
+        # A write that waited with no bound of its own would wait for the holder, which
+        # waits for the block: the server ends the holder's session after this long instead,
+        # so that such a test fails rather than hangs.
+        holder.execute(f"SET idle_in_transaction_session_timeout = {HOLDER_IDLE_LIMIT_MS}")
+        holder.execute(f"LOCK TABLE {names[0]} IN EXCLUSIVE MODE")
+        try:
+            yield
+        finally:
+            holder.rollback()
 
 
 def refusal_check(
@@ -152,8 +182,12 @@ def fault_round(
     assert writes[0]().status in (200, 201)
 
 
-# Each SQLite fault a service's tests make, and the reason its writes are refused for.
-SQLITE_FAULTS: list[tuple[Callable[[str], AbstractContextManager[object]], str]] = [
-    (write_lock_held, "locked"),
-    (file_read_only, "read-only"),
-]
+# The database's fault a service's tests make, by the reason its writes are refused for:
+# each takes a SQLite file's path, or (``locked`` alone) a PostgreSQL URL.
+SQLITE_FAULTS: dict[str, Callable[[str], AbstractContextManager[object]]] = {
+    "locked": write_lock_held,
+    "read-only": file_read_only,
+}
+POSTGRES_FAULTS: dict[str, Callable[[str], AbstractContextManager[object]]] = {
+    "locked": postgres_tables_locked,
+}

@@ -1,5 +1,7 @@
-"""Bodies' catalogue writes and bakes during SQLite's faults: each refused within its
-deadline, no row written, reads and readiness answered, writes taken again afterwards."""
+"""Bodies' catalogue writes and bakes during its database's faults (another process or
+session holding its locks, on SQLite and PostgreSQL; SQLite's file read-only): each refused
+within its deadline, no row written, reads and readiness answered, writes taken again
+afterwards."""
 
 import json
 from collections.abc import Callable
@@ -11,7 +13,7 @@ from django.test import Client
 
 from cupcake_testing.clock import ManualClock
 from cupcake_testing.deadlines import under_deadline
-from cupcake_testing.storage_faults import SQLITE_FAULTS, Answer, fault_round
+from cupcake_testing.storage_faults import Answer, fault_round
 from integration.helpers import as_response, bake, catalogue_rows, stored_counts
 
 pytestmark = pytest.mark.integration
@@ -27,17 +29,15 @@ def answer(work: Callable[[], Any]) -> Answer:
     return Answer(response.status_code, response.get("Retry-After"), json.loads(response.content))
 
 
-@pytest.mark.parametrize(("fault", "reason"), SQLITE_FAULTS)
 def test_writes_and_bakes_during_a_storage_fault_are_503_and_reads_go_on(
-    sqlite_database_file: str,
+    storage_fault: tuple[AbstractContextManager[object], str],
     client: Client,
     auth: dict[str, str],
-    fault: Callable[[str], AbstractContextManager[object]],
-    reason: str,
 ) -> None:
+    fault, reason = storage_fault
     body = json.dumps(LEMON)
     fault_round(
-        fault(sqlite_database_file),
+        fault,
         writes=[
             lambda: answer(
                 lambda: client.post("/api/v1/bodies", body, "application/json", headers=auth)

@@ -41,10 +41,10 @@ def test_sqlite_databases_run_in_wal_mode_with_a_busy_timeout(tmp_path: Path) ->
     assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
 
 
-def test_other_databases_get_no_sqlite_options() -> None:
+def test_postgresql_gets_its_lock_waits_bounded_and_no_sqlite_options() -> None:
     config = database_config(url="postgres://lab:pw@db.example:5432/bodies")
 
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "bodies.core.storage_postgresql"
     assert config["NAME"] == "bodies"
     assert not set(SQLITE_OPTIONS) & set(config.get("OPTIONS", {}))
 

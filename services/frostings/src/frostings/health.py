@@ -1,5 +1,5 @@
 """Liveness and readiness: ``/healthz`` and ``/readyz`` (database reachable, migrations at
-head; on SQLite, writes taken and room for them: ``cupcake_chassis.storage``)."""
+head; writes taken, and on SQLite room for them: ``cupcake_chassis.storage``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from apiflask.types import ResponsesType
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from cupcake_chassis.storage import readiness, readiness_headers, sqlite_checks, sqlite_path
+from cupcake_chassis.sqlalchemy_storage import storage_checks
+from cupcake_chassis.storage import readiness, readiness_headers
 from frostings.extensions import MIGRATIONS_DIR, db
 from frostings.schemas import HealthOut, ReadyOut
 
@@ -94,8 +95,7 @@ def readyz() -> tuple[dict[str, Any], int, dict[str, str]]:
     """The service can serve: its database answers and its migrations are applied
     (``degraded``, still 200, when it serves reads but refuses writes)"""
     checks = {"database": database_check(), "migrations": migrations_check()}
-    path = sqlite_path(str(db.engine.url))
-    if path is not None:
-        checks.update(sqlite_checks(path))
+    answered = checks["database"]["status"] == "ok"
+    checks.update(storage_checks(db.engine, database_answered=answered))
     status, code = readiness(checks)
     return {"status": status, "checks": checks}, code, readiness_headers(code)

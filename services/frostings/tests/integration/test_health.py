@@ -29,6 +29,7 @@ def test_readyz_is_ok_on_a_migrated_database(client: FlaskClient) -> None:
     assert body["checks"]["database"] == {"status": "ok"}
     assert body["checks"]["migrations"]["status"] == "ok"
     assert body["checks"]["migrations"]["current"] == body["checks"]["migrations"]["head"]
+    assert body["checks"]["writable"]["status"] == "ok"  # on SQLite and PostgreSQL alike
 
 
 def test_a_readiness_probe_logs_nothing_of_its_own(

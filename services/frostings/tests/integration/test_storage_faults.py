@@ -1,6 +1,7 @@
-"""Frostings on SQLite while another process holds its database's lock, or its file is
-read-only: a create is refused (503, ``Retry-After``) within the deadline it was sent
-with, nothing is written, reads and readiness answer, and it writes again afterwards."""
+"""Frostings while another process or session holds its database's locks (SQLite and
+PostgreSQL), or its SQLite file is read-only: a create is refused (503, ``Retry-After``)
+within the deadline it was sent with, nothing is written, reads and readiness answer, and
+it writes again afterwards."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from cupcake_testing.storage_faults import SQLITE_FAULTS, Answer, fault_round
+from cupcake_testing.storage_faults import Answer, fault_round
 
 LEMON = {"slug": "lemon", "name": "Lemon", "color": "#ffe066", "bodies": ["vanilla"]}
 # A front door's budget, sent as the front door sends it: well under SQLite's own 5 s.
@@ -24,17 +24,15 @@ def answer(response: TestResponse) -> Answer:
     return Answer(response.status_code, response.headers.get("Retry-After"), response.get_json())
 
 
-@pytest.mark.parametrize(("fault", "reason"), SQLITE_FAULTS)
 def test_writes_during_a_storage_fault_are_503_and_reads_go_on(
-    sqlite_database_file: str,
+    storage_fault: tuple[AbstractContextManager[object], str],
     client: FlaskClient,
     admin: dict[str, str],
     stored: Callable[[], dict[str, Any]],
-    fault: Callable[[str], AbstractContextManager[object]],
-    reason: str,
 ) -> None:
+    fault, reason = storage_fault
     fault_round(
-        fault(sqlite_database_file),
+        fault,
         writes=[
             lambda: answer(
                 client.post("/api/v1/frostings", json=LEMON, headers={**admin, **DEADLINE})

@@ -1,5 +1,5 @@
-"""Can the service serve? Its database answers and is migrated to the newest revision; on
-SQLite, whether it takes writes and has room for them too (``cupcake_chassis.storage``)."""
+"""Can the service serve? Its database answers and is migrated to the newest revision; and
+whether it takes writes (on SQLite, and room for them too: ``cupcake_chassis.storage``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from cupcake_chassis.storage import readiness, sqlite_checks, sqlite_path
+from cupcake_chassis.sqlalchemy_storage import storage_checks
+from cupcake_chassis.storage import readiness
 
 from .migrate import database_revisions
 
@@ -43,8 +44,6 @@ def readiness_check(*, engine: Engine, heads: Collection[str]) -> tuple[dict[str
             else _failed(f"database at {sorted(current) or 'no revision'}, expected {expected}")
         )
         checks = {"database": _passed(), "migrations": migrations}
-    path = sqlite_path(str(engine.url))
-    if path is not None:
-        checks.update(sqlite_checks(path))
+    checks.update(storage_checks(engine, database_answered=checks["database"]["status"] == "ok"))
     status, code = readiness(checks)
     return {"status": status, "checks": checks}, code

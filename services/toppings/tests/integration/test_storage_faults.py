@@ -1,4 +1,4 @@
-"""Toppings' writes during SQLite's faults (``cupcake_testing.storage_faults``): refused
+"""Toppings' writes during its database's faults (``cupcake_testing.storage_faults``): refused
 within the request's deadline and nothing written, while reads and ``/readyz`` answer; the
 same app writes again once the fault ends."""
 
@@ -8,12 +8,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-import pytest
 from webtest import TestApp, TestResponse
 
 from cupcake_testing.clock import ManualClock
 from cupcake_testing.deadlines import under_deadline
-from cupcake_testing.storage_faults import SQLITE_FAULTS, Answer, fault_round
+from cupcake_testing.storage_faults import Answer, fault_round
 
 GUMDROP = {"slug": "gumdrop", "name": "Gumdrop", "color": "#22c55e"}
 # A front door's budget, well under SQLite's own 5 s busy timeout.
@@ -25,20 +24,19 @@ def answer(response: TestResponse) -> Answer:
     return Answer(response.status_code, response.headers.get("Retry-After"), response.json)
 
 
-@pytest.mark.parametrize(("fault", "reason"), SQLITE_FAULTS)
 def test_writes_during_a_storage_fault_are_503_and_reads_go_on(
-    sqlite_database_file: str,
+    storage_fault: tuple[AbstractContextManager[object], str],
     testapp: TestApp,
     admin: dict[str, str],
     stored_rows: Callable[[], list[Any]],
-    fault: Callable[[str], AbstractContextManager[object]],
-    reason: str,
 ) -> None:
+    fault, reason = storage_fault
+
     def post() -> TestResponse:
         return testapp.post_json("/api/v1/toppings", GUMDROP, headers=admin, expect_errors=True)
 
     fault_round(
-        fault(sqlite_database_file),
+        fault,
         writes=[lambda: answer(under_deadline(DEADLINE, post, clock=ManualClock()))],
         ready=lambda: answer(testapp.get("/readyz")),
         read=lambda: answer(testapp.get("/api/v1/toppings/cherry")),

@@ -8,6 +8,9 @@ SQLITE_ENGINE = "django.db.backends.sqlite3"
 # Django's SQLite backend, its lock waits within the request's deadline and writes to a
 # read-only file refused (cupcake_chassis.storage).
 STORAGE_SQLITE_ENGINE = "bodies.core.storage_sqlite3"
+POSTGRESQL_ENGINE = "django.db.backends.postgresql"
+# Django's PostgreSQL backend, a write's lock wait within the request's deadline.
+STORAGE_POSTGRESQL_ENGINE = "bodies.core.storage_postgresql"
 # WAL lets readers go on while one writer writes; the busy timeout makes a second writer wait
 # instead of failing at once; IMMEDIATE takes the write lock at BEGIN so two writers cannot
 # deadlock upgrading their read locks. Each of the server's threads keeps a connection of its
@@ -32,4 +35,6 @@ def database_config(*, url: str, conn_max_age: int = 60) -> dict[str, Any]:
     if config["ENGINE"] == SQLITE_ENGINE:
         config["ENGINE"] = STORAGE_SQLITE_ENGINE
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
+    elif config["ENGINE"] == POSTGRESQL_ENGINE:
+        config["ENGINE"] = STORAGE_POSTGRESQL_ENGINE
     return config

@@ -1,12 +1,12 @@
-"""Readiness checks: the database answers, and every migration is applied; on SQLite, it
-takes writes and has room for them (``cupcake_chassis.storage``)."""
+"""Readiness checks: the database answers, and every migration is applied; it takes writes,
+and on SQLite has room for them (``cupcake_chassis.storage``)."""
 
 from typing import Literal, TypedDict, cast
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from cupcake_chassis.storage import sqlite_checks, sqlite_path
+from cupcake_chassis.storage import postgres_writable_check, sqlite_checks, sqlite_path
 
 
 class CheckResult(TypedDict):
@@ -47,4 +47,14 @@ def readiness_checks() -> dict[str, CheckResult]:
         path = sqlite_path(f"sqlite:///{connection.settings_dict['NAME']}")
         if path is not None:
             checks.update(cast(dict[str, CheckResult], sqlite_checks(path)))
+    elif connection.vendor == "postgresql" and checks["database"]["status"] == "ok":
+        checks["writable"] = cast(CheckResult, postgres_writable_check(_in_a_transaction))
     return checks
+
+
+def _in_a_transaction(sql: str) -> None:
+    """Run ``sql`` in a transaction of its own, rolled back."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+        transaction.set_rollback(True)

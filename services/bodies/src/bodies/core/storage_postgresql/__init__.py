@@ -1,0 +1,1 @@
+"""Django's PostgreSQL backend, keeping lock waits within the deadline (``base``)."""
