@@ -1,6 +1,7 @@
 """POST /api/v1/cupcakes: baking after checking with the rule owners, or saving nothing."""
 
 import json
+import logging
 import re
 from typing import Any
 
@@ -136,6 +137,23 @@ def test_a_rule_owner_that_cannot_answer_is_503_with_retry_after_and_nothing_sav
     assert problem["detail"].endswith("nothing was baked, try again")
     assert response["Retry-After"] == "5"
     assert stored_counts() == (0, 0)
+
+
+def test_a_refusal_for_a_peer_down_is_a_warning_of_the_call_not_a_django_error(
+    client: Client, fake_peers: FakePeers, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_peers.set("toppings", "down")
+
+    with caplog.at_level(logging.INFO):
+        problem_of(bake(client, key="while-down"), 503)
+
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    failed_calls = [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "cupcake.upstream" and record.levelno == logging.WARNING
+    ]
+    assert failed_calls and all(call.startswith("toppings ") for call in failed_calls)
 
 
 def test_with_toppings_down_a_rule_frostings_can_check_still_refuses(

@@ -160,10 +160,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "root": {"level": "INFO"},
+    "filters": {
+        "not_a_refusal": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": "ext://bodies.core.request_log.not_a_refusal",
+        },
+    },
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
-        # 4xx are already in the request log line; keep django.request for server errors.
-        "django.request": {"level": "ERROR"},
+        # 4xx are already in the request log line; keep django.request for server errors,
+        # but not for the 503s bodies answers on purpose.
+        "django.request": {"level": "ERROR", "filters": ["not_a_refusal"]},
         # httpx logs every outbound request at INFO; the assembler logs the failed ones itself.
         "httpx": {"level": "WARNING"},
     },

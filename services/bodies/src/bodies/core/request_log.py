@@ -1,5 +1,6 @@
 """One log line and the metrics of each request, once it is answered (``cupcake_chassis``)."""
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -7,6 +8,14 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from cupcake_chassis.observe import request_done
+
+
+def not_a_refusal(record: logging.LogRecord) -> bool:
+    """Whether a ``django.request`` record is about anything but a 503. Every 503 bodies
+    answers is a refusal it chose (a peer or the database unavailable, said with
+    ``Retry-After``), each already logged where it was decided, and in the request line:
+    Django would log each again as an ERROR."""
+    return getattr(record, "status_code", None) != 503
 
 
 def route_of(request: HttpRequest) -> str | None:
