@@ -7,7 +7,8 @@ every service's database layer:
   lock wait bounded by the request's deadline and a write refused while the database file
   cannot be written; a connection opened while the file was read-only (SQLite then opens
   it read-only for good) replaced once the file is writable again;
-- PostgreSQL: before each write, its lock wait bounded by the request's deadline;
+- PostgreSQL: before each write and each read that locks rows, its lock wait bounded by
+  the request's deadline;
 - any database: a connection whose failure leaves it useless (closed by the server, opened
   read-only) dropped from the pool, so the next request gets a new one.
 
@@ -21,7 +22,6 @@ Needs SQLAlchemy (the ``sqlalchemy`` extra of the chassis).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -72,19 +72,8 @@ def engine_storage_install(engine: Engine) -> None:
     path = sqlite_path(str(engine.url)) if engine.dialect.name == "sqlite" else None
     if engine.dialect.name == "sqlite":
         _sqlite_install(engine, path)
-    prepare = _statement_preparer(engine.dialect.name, path)
-    if prepare is not None:
-
-        @event.listens_for(engine, "before_cursor_execute")
-        def _prepared(
-            connection: Any,
-            cursor: Any,
-            statement: str,
-            parameters: Any,
-            context: Any,
-            executemany: bool,
-        ) -> None:
-            prepare(cursor, statement)
+    elif engine.dialect.name == "postgresql":
+        _postgres_install(engine)
 
     @event.listens_for(engine, "handle_error")
     def _dropped_if_useless(context: ExceptionContext) -> None:
@@ -93,27 +82,6 @@ def engine_storage_install(engine: Engine) -> None:
             context.is_disconnect = True
             # A file's trouble is this connection's; a server's, every connection's.
             context.invalidate_pool_on_disconnect = path is None
-
-
-def _statement_preparer(dialect: str, path: str | None) -> Callable[[Any, str], None] | None:
-    """What to do on a DB-API cursor before it runs a statement, on ``dialect``: SQLite's
-    lock wait set and a write to a read-only file refused; PostgreSQL's lock wait set
-    before a statement that may wait for a lock."""
-    if dialect == "sqlite":
-
-        def sqlite_prepare(cursor: Any, statement: str) -> None:
-            sqlite_statement_prepare(cursor.connection, path=path, sql=statement)
-
-        return sqlite_prepare
-    if dialect == "postgresql":
-
-        def postgres_prepare(cursor: Any, statement: str) -> None:
-            bound = postgres_lock_wait_sql(statement)
-            if bound is not None:
-                cursor.execute(bound)
-
-        return postgres_prepare
-    return None
 
 
 def _sqlite_install(engine: Engine, path: str | None) -> None:
@@ -136,6 +104,27 @@ def _sqlite_install(engine: Engine, path: str | None) -> None:
         if path is not None and record.info.get(OPENED_READ_ONLY) and file_writable(path):
             # The pool then opens a new connection, which SQLite opens read-write.
             raise DisconnectionError("opened while the database file was read-only")
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _prepared(
+        connection: Any,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> tuple[str, Any]:
+        sqlite_statement_prepare(cursor.connection, path=path, sql=statement)
+        return statement, parameters
+
+
+def _postgres_install(engine: Engine) -> None:
+    # Positional, as SQLAlchemy calls it: ``named=True`` would build a dict per statement.
+    @event.listens_for(engine, "before_cursor_execute")
+    def _lock_wait_bounded(connection: Any, cursor: Any, statement: str, *_: Any) -> None:
+        bound = postgres_lock_wait_sql(statement)
+        if bound is not None:
+            cursor.execute(bound)
 
 
 def storage_checks(engine: Engine, *, database_answered: bool) -> dict[str, Check]:

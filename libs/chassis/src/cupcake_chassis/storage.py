@@ -16,9 +16,9 @@ The rest keeps a database fault within the request's deadline and in sight:
 - ``sqlite_statement_prepare``: before each SQLite statement, that wait set on the
   connection, and a write refused (``WriteRefused``) when the database file cannot be
   written: SQLite itself only notices on a connection opened afterwards;
-- ``postgres_lock_wait_sql``: before each PostgreSQL write, the same wait (its
-  ``lock_timeout``): a table or row locked by another session is a 503 within the deadline,
-  not a request that waits for as long as the lock is held;
+- ``postgres_lock_wait_sql``: before each PostgreSQL write or read that locks rows, the
+  same wait (its ``lock_timeout``): a table or row locked by another session is a 503
+  within the deadline, not a request that waits for as long as the lock is held;
 - ``sqlite_checks``: readiness checks of a SQLite database's writes (``writable``) and of
   the room left on its disk (``disk``); ``postgres_writable_check`` the first on PostgreSQL;
   ``readiness`` tells ``ok``, ``degraded`` (reads are
@@ -267,7 +267,9 @@ def sqlite_statement_prepare(connection: sqlite3.Connection, *, path: str | None
 def locks_rows(sql: str) -> bool:
     """Whether ``sql`` is a read that locks the rows it reads (``FOR UPDATE``, ``FOR
     SHARE``...), a clause that ends a statement."""
-    return LOCKING_CLAUSE.search(sql[-LOCKING_CLAUSE_TAIL:]) is not None
+    tail = sql[-LOCKING_CLAUSE_TAIL:]
+    # Most statements are plain reads: a substring test spares them the expression.
+    return "FOR" in tail.upper() and LOCKING_CLAUSE.search(tail) is not None
 
 
 def postgres_lock_wait_sql(sql: str) -> str | None:

@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg import sql
+
+from cupcake_testing.postgres import TABLES_SQL
 
 # Holds the lock until its standard input closes, saying "locked" once it has it.
 LOCK_HOLDER = """
@@ -85,16 +88,14 @@ def postgres_tables_locked(url: str) -> Iterator[None]:
     """While the block runs, a session of its own holds every table of the PostgreSQL
     database at ``url`` in EXCLUSIVE mode: reads go on, writes wait for it."""
     with psycopg.connect(url) as holder:
-        names = holder.execute(
-            "SELECT string_agg(quote_ident(tablename), ', ') FROM pg_tables"
-            " WHERE schemaname = current_schema()"
-        ).fetchone()
-        assert names is not None and names[0], f"no tables in {url}"
+        tables = [sql.Identifier(name) for (name,) in holder.execute(TABLES_SQL)]
+        assert tables, f"no tables in {url}"
         # A write that waited with no bound of its own would wait for the holder, which
         # waits for the block: the server ends the holder's session after this long instead,
         # so that such a test fails rather than hangs.
         holder.execute(f"SET idle_in_transaction_session_timeout = {HOLDER_IDLE_LIMIT_MS}")
-        holder.execute(f"LOCK TABLE {names[0]} IN EXCLUSIVE MODE")
+        lock = sql.SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(sql.SQL(", ").join(tables))
+        holder.execute(lock)
         try:
             yield
         finally:

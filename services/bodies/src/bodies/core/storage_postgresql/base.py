@@ -1,7 +1,8 @@
 """Django's PostgreSQL backend, keeping lock waits within the request's deadline.
 
 ``ENGINE: "bodies.core.storage_postgresql"``, which ``bodies.config.database`` sets for
-every PostgreSQL URL: Django's own backend, and before each write what
+every PostgreSQL URL: Django's own backend, and before each write (and each read that
+locks rows) what
 ``cupcake_chassis.storage`` asks of a PostgreSQL database layer: its ``lock_timeout`` set
 to the request's time left, so that a table or row another session holds is a 503 within
 the deadline, not a request that waits for as long as the lock is held.
@@ -20,8 +21,8 @@ from cupcake_chassis.storage import postgres_lock_wait_sql
 def lock_wait_bounded(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """An execute wrapper (Django's ``execute_wrappers``): ``sql``, a write's lock wait
-    bounded first."""
+    """An execute wrapper (Django's ``execute_wrappers``): ``sql``, its lock wait bounded
+    first when it may wait for a lock."""
     bound = postgres_lock_wait_sql(sql)
     if bound is not None:
         # Wrappers run outside Django's error translation: without it, a connection the
@@ -32,7 +33,7 @@ def lock_wait_bounded(
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    """Django's PostgreSQL connection, its writes' lock waits bounded."""
+    """Django's PostgreSQL connection, its statements' lock waits bounded."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
